@@ -1,0 +1,14 @@
+from django.contrib import admin
+from django.contrib.auth.decorators import login_not_required
+from django.urls import include, path
+from django.views.i18n import set_language
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("accounts/", include("django.contrib.auth.urls")),
+    # Anyone, signed in or not, may choose the language of the pages.
+    path("i18n/setlang/", login_not_required(set_language), name="set_language"),
+    path("", include("organisations.urls")),
+    path("", include("plans.urls")),
+    path("", include("exchange.urls")),
+]

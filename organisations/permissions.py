@@ -1,0 +1,47 @@
+"""Who may do what: every role check in the project is decided here."""
+
+from collections.abc import Callable
+from functools import wraps
+
+from django.core.exceptions import PermissionDenied
+
+from .models import User
+
+Role = User.Role
+
+
+def has_role(user, *roles: str) -> bool:
+    return bool(user.is_authenticated and user.municipality_id and user.role in roles)
+
+
+def can_write_plans(user) -> bool:
+    return has_role(user, Role.COORDINATOR)
+
+
+def can_manage_actors(user) -> bool:
+    return has_role(user, Role.COORDINATOR, Role.ADMINISTRATOR)
+
+
+def can_read_drafts(user) -> bool:
+    """Drafts are work in progress: only those who write or administer plans see them."""
+    return has_role(user, Role.COORDINATOR, Role.ADMINISTRATOR)
+
+
+def role_required(*roles: str) -> Callable:
+    """View decorator: the signed-in user must have one of the roles, in a municipality."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if not has_role(request.user, *roles):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+coordinator_required = role_required(Role.COORDINATOR)
+actor_manager_required = role_required(Role.COORDINATOR, Role.ADMINISTRATOR)
+member_required = role_required(*Role.values)

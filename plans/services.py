@@ -1,0 +1,187 @@
+"""Writes that touch several rows of a plan. Each runs in one transaction."""
+
+import re
+
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from organisations.models import Actor, Municipality
+
+from .models import Activity, Goal, Indicator, Plan, PlanVersion, Responsibility
+
+
+@transaction.atomic
+def plan_create(
+    *,
+    municipality: Municipality,
+    title: str,
+    version_label: str,
+    valid_from: int | None = None,
+    valid_to: int | None = None,
+) -> PlanVersion:
+    plan = Plan.objects.create(municipality=municipality, title=title)
+    return PlanVersion.objects.create(
+        plan=plan, label=version_label, valid_from=valid_from, valid_to=valid_to
+    )
+
+
+def next_code(*, version: PlanVersion, model: type[models.Model], prefix: str = "") -> str:
+    """The next free number in a version: 1, 2, 3 … or, under a prefix, 2.1, 2.2 …"""
+    taken = set(model.objects.filter(version=version).values_list("code", flat=True))
+    stem = f"{prefix}." if prefix else ""
+    number = 1
+    while f"{stem}{number}" in taken:
+        number += 1
+    return f"{stem}{number}"
+
+
+def next_position(queryset: models.QuerySet) -> int:
+    last = queryset.aggregate(models.Max("position"))["position__max"]
+    return 0 if last is None else last + 1
+
+
+def siblings(item: Goal | Indicator | Activity) -> models.QuerySet:
+    if isinstance(item, Goal):
+        return Goal.objects.filter(version_id=item.version_id, parent_id=item.parent_id)
+    return type(item).objects.filter(goal_id=item.goal_id)
+
+
+@transaction.atomic
+def item_move(*, item: Goal | Indicator | Activity, offset: int) -> None:
+    """Move a goal, indicator or activity one step up (-1) or down (+1) among its siblings."""
+    ordered = list(siblings(item).order_by("position", "id"))
+    index = next(i for i, other in enumerate(ordered) if other.pk == item.pk)
+    target = index + offset
+    if not 0 <= target < len(ordered):
+        return
+    ordered[index], ordered[target] = ordered[target], ordered[index]
+    for position, other in enumerate(ordered):
+        if other.position != position:
+            other.position = position
+            other.save(update_fields=["position"])
+
+
+@transaction.atomic
+def activity_set_responsibilities(
+    *, activity: Activity, lead: Actor, co_actors: list[Actor]
+) -> None:
+    """Replace who answers for an activity: exactly one lead, any number of others."""
+    co_ids = {actor.pk for actor in co_actors if actor.pk != lead.pk}
+    activity.responsibilities.all().delete()
+    Responsibility.objects.bulk_create(
+        [Responsibility(activity=activity, actor=lead, role=Responsibility.Role.LEAD)]
+        + [
+            Responsibility(activity=activity, actor_id=actor_id, role=Responsibility.Role.CO)
+            for actor_id in sorted(co_ids)
+        ]
+    )
+
+
+def _next_version_label(label: str) -> str:
+    match = re.fullmatch(r"(.*?)(\d+)", label)
+    if match:
+        return f"{match.group(1)}{int(match.group(2)) + 1}"
+    return f"{label} (2)"
+
+
+@transaction.atomic
+def plan_version_copy(*, version: PlanVersion, label: str = "") -> PlanVersion:
+    """A new draft with the same goals, indicators, activities and responsibilities."""
+    new = PlanVersion.objects.create(
+        plan=version.plan,
+        label=label or _next_version_label(version.label),
+        valid_from=version.valid_from,
+        valid_to=version.valid_to,
+        based_on=version,
+    )
+    goal_map: dict[int, Goal] = {}
+    # Parents before children: walk the tree level by level.
+    pending = list(version.goals.order_by("position", "id"))
+    while pending:
+        remaining = []
+        for goal in pending:
+            if goal.parent_id and goal.parent_id not in goal_map:
+                remaining.append(goal)
+                continue
+            old_id = goal.pk
+            goal.pk = None
+            goal.version = new
+            goal.parent = goal_map.get(goal.parent_id)
+            goal.save()
+            goal_map[old_id] = goal
+        pending = remaining
+
+    indicators = list(version.indicators.all())
+    for indicator in indicators:
+        indicator.pk = None
+        indicator.version = new
+        indicator.goal = goal_map[indicator.goal_id]
+    Indicator.objects.bulk_create(indicators)
+
+    activities = version.activities.prefetch_related(
+        "responsibilities", "prevention_levels", "violence_areas", "target_groups"
+    )
+    for activity in activities:
+        responsibilities = list(activity.responsibilities.all())
+        terms = {
+            name: list(getattr(activity, name).all())
+            for name in ("prevention_levels", "violence_areas", "target_groups")
+        }
+        activity.pk = None
+        activity.version = new
+        activity.goal = goal_map[activity.goal_id]
+        activity.save()
+        for name, values in terms.items():
+            getattr(activity, name).set(values)
+        Responsibility.objects.bulk_create(
+            [
+                Responsibility(activity=activity, actor_id=r.actor_id, role=r.role)
+                for r in responsibilities
+            ]
+        )
+    return new
+
+
+def version_adoption_problems(version: PlanVersion) -> list[str]:
+    """What stands in the way of adopting a version, in words for the coordinator."""
+    problems = []
+    if not version.goals.exists():
+        problems.append(_("The plan has no goals."))
+    without_lead = version.activities.exclude(responsibilities__role="lead")
+    for activity in without_lead.order_by("code"):
+        problems.append(
+            _("Activity %(code)s “%(title)s” has no lead actor.")
+            % {"code": activity.code, "title": activity.title}
+        )
+    return problems
+
+
+@transaction.atomic
+def plan_version_adopt(
+    *,
+    version: PlanVersion,
+    decided_by: str,
+    decision_date,
+    decision_paragraph: str = "",
+    diary_number: str = "",
+    distribution: str = "",
+) -> PlanVersion:
+    """Adopt a draft; the version adopted before it is superseded."""
+    if not version.is_editable:
+        raise ValidationError(_("Only a draft can be adopted."))
+    problems = version_adoption_problems(version)
+    if problems:
+        raise ValidationError(problems)
+    PlanVersion.objects.filter(plan=version.plan, status=PlanVersion.Status.ADOPTED).update(
+        status=PlanVersion.Status.SUPERSEDED
+    )
+    version.status = PlanVersion.Status.ADOPTED
+    version.decided_by = decided_by
+    version.decision_date = decision_date or timezone.localdate()
+    version.decision_paragraph = decision_paragraph
+    version.diary_number = diary_number
+    version.distribution = distribution
+    version.save()
+    return version

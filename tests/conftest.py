@@ -1,0 +1,57 @@
+import pytest
+from django.test import Client
+
+from organisations.models import User
+
+from .builders import make_actor, make_municipality, make_user
+
+
+@pytest.fixture
+def municipality(db):
+    return make_municipality()
+
+
+@pytest.fixture
+def other_municipality(db):
+    return make_municipality("Annanstad", "9998")
+
+
+@pytest.fixture
+def actor(municipality):
+    return make_actor(municipality, "Socialnämnden")
+
+
+@pytest.fixture
+def coordinator(municipality):
+    return make_user(municipality, User.Role.COORDINATOR)
+
+
+@pytest.fixture
+def reader(municipality):
+    return make_user(municipality, User.Role.READER)
+
+
+@pytest.fixture
+def administrator(municipality):
+    return make_user(municipality, User.Role.ADMINISTRATOR)
+
+
+@pytest.fixture
+def reporter(municipality, actor):
+    return make_user(municipality, User.Role.REPORTER, actors=[actor])
+
+
+def signed_in(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def coordinator_client(coordinator):
+    return signed_in(coordinator)
+
+
+@pytest.fixture
+def reader_client(reader):
+    return signed_in(reader)
