@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from handlingskraft.privacy import validate_no_personal_number
 from organisations.models import Actor, Municipality
 
 from .vocabularies import DEFAULT_LABELS
@@ -113,9 +114,14 @@ class PlanVersion(models.Model):
         _("diary number (Dnr)"), max_length=60, blank=True, help_text=_("E.g. SON 2022-604.")
     )
     distribution = models.TextField(
-        _("decision sent to"), blank=True, help_text=_("One recipient per line.")
+        _("decision sent to"),
+        validators=[validate_no_personal_number],
+        blank=True,
+        help_text=_("One recipient per line."),
     )
-    change_summary = models.TextField(_("what changed"), blank=True)
+    change_summary = models.TextField(
+        _("what changed"), validators=[validate_no_personal_number], blank=True
+    )
     based_on = models.ForeignKey(
         "self",
         on_delete=models.SET_NULL,
@@ -136,9 +142,7 @@ class PlanVersion(models.Model):
 
     def clean(self):
         if self.valid_from and self.valid_to and self.valid_to < self.valid_from:
-            raise ValidationError(
-                {"valid_to": _("The plan cannot end before it starts.")}
-            )
+            raise ValidationError({"valid_to": _("The plan cannot end before it starts.")})
 
     @property
     def is_editable(self) -> bool:
@@ -168,9 +172,12 @@ class Goal(models.Model):
     )
     code = models.CharField(_("number"), max_length=20, validators=[CODE_VALIDATOR])
     title = models.CharField(_("title"), max_length=300)
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(
+        _("description"), validators=[validate_no_personal_number], blank=True
+    )
     conditions = models.TextField(
         _("conditions"),
+        validators=[validate_no_personal_number],
         blank=True,
         help_text=_("What must be in place to get there. One condition per line."),
     )
@@ -217,7 +224,9 @@ class Indicator(models.Model):
     )
     code = models.CharField(_("number"), max_length=20, validators=[CODE_VALIDATOR])
     title = models.CharField(_("measure"), max_length=300)
-    definition = models.TextField(_("definition"), blank=True)
+    definition = models.TextField(
+        _("definition"), validators=[validate_no_personal_number], blank=True
+    )
     unit = models.CharField(_("unit"), max_length=10, choices=Unit.choices)
     direction = models.CharField(_("desired direction"), max_length=10, choices=Direction.choices)
     baseline_year = models.PositiveSmallIntegerField(
@@ -277,17 +286,19 @@ class Activity(models.Model):
     )
     code = models.CharField(_("number"), max_length=20, validators=[CODE_VALIDATOR])
     title = models.CharField(_("activity"), max_length=300)
-    intended_outcome = models.TextField(_("intended outcome"), blank=True)
-    description = models.TextField(_("description"), blank=True)
+    intended_outcome = models.TextField(
+        _("intended outcome"), validators=[validate_no_personal_number], blank=True
+    )
+    description = models.TextField(
+        _("description"), validators=[validate_no_personal_number], blank=True
+    )
     start_year = models.PositiveSmallIntegerField(
         _("from year"), null=True, blank=True, validators=YEAR_VALIDATORS
     )
     end_year = models.PositiveSmallIntegerField(
         _("to year"), null=True, blank=True, validators=YEAR_VALIDATORS
     )
-    continuous = models.BooleanField(
-        _("continuously while the plan is valid"), default=False
-    )
+    continuous = models.BooleanField(_("continuously while the plan is valid"), default=False)
     activity_type = models.ForeignKey(
         Term,
         on_delete=models.PROTECT,
@@ -355,6 +366,18 @@ class Activity(models.Model):
                     )
         if errors:
             raise ValidationError(errors)
+
+    @property
+    def lead(self) -> Actor | None:
+        """Read through the prefetched responsibilities, so lists cost no extra query."""
+        return next(
+            (r.actor for r in self.responsibilities.all() if r.role == Responsibility.Role.LEAD),
+            None,
+        )
+
+    @property
+    def co_actors(self) -> list[Actor]:
+        return [r.actor for r in self.responsibilities.all() if r.role == Responsibility.Role.CO]
 
     @property
     def timeframe(self) -> str:

@@ -1,71 +1,410 @@
-"""Placeholder while the real views are written."""
-from django.http import Http404
+"""Pages for reading and writing a plan. Views stay short: rules live in models, forms,
+services and queries."""
 
-def home(request, pk=None):
-    raise Http404
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Model, Prefetch
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 
-def plan_create(request, pk=None):
-    raise Http404
+from organisations.permissions import can_write_plans, coordinator_required, member_required
 
-def plan_detail(request, pk=None):
-    raise Http404
+from . import queries, services
+from .forms import (
+    ActivityForm,
+    AdoptForm,
+    CopyForm,
+    GoalForm,
+    IndicatorForm,
+    PlanCreateForm,
+    TermForm,
+    VersionForm,
+)
+from .models import Activity, Goal, Indicator, PlanVersion, Term
 
-def version_overview(request, pk=None):
-    raise Http404
 
-def version_by_goal(request, pk=None):
-    raise Http404
+def _overview(version: PlanVersion):
+    return redirect("plans:version_overview", pk=version.pk)
 
-def version_by_actor(request, pk=None):
-    raise Http404
 
-def version_activity_list(request, pk=None):
-    raise Http404
+def _refuse_if_locked(request: HttpRequest, version: PlanVersion) -> HttpResponse | None:
+    if version.is_editable:
+        return None
+    messages.error(
+        request,
+        _("This version is %(status)s and cannot be changed. Make a new draft to revise it.")
+        % {"status": version.get_status_display().lower()},
+    )
+    return _overview(version)
 
-def version_coverage(request, pk=None):
-    raise Http404
 
-def version_edit(request, pk=None):
-    raise Http404
+def _version_page(request: HttpRequest, pk: int, template: str, **context) -> HttpResponse:
+    version = queries.version_for(request.user, pk)
+    context.update(version=version, can_write=can_write_plans(request.user) and version.is_editable)
+    return render(request, template, context)
 
-def version_adopt(request, pk=None):
-    raise Http404
 
-def version_copy(request, pk=None):
-    raise Http404
+# Reading ---------------------------------------------------------------------------------
 
-def version_delete(request, pk=None):
-    raise Http404
 
-def goal_edit(request, pk=None):
-    raise Http404
+@member_required
+def home(request: HttpRequest) -> HttpResponse:
+    versions = queries.versions_visible_to(request.user).order_by("-created_at")
+    plans = queries.plans_visible_to(request.user).prefetch_related(
+        Prefetch("versions", queryset=versions, to_attr="visible_versions")
+    )
+    return render(
+        request,
+        "plans/home.html",
+        {"plans": [p for p in plans if p.visible_versions], "can_write": can_write_plans(request.user)},
+    )
 
-def goal_delete(request, pk=None):
-    raise Http404
 
-def goal_move(request, pk=None):
-    raise Http404
+@member_required
+def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = get_object_or_404(queries.plans_visible_to(request.user), pk=pk)
+    versions = queries.versions_visible_to(request.user).filter(plan=plan).order_by("-created_at")
+    latest = versions.first()
+    if latest is None:
+        raise PermissionDenied
+    return redirect("plans:version_overview", pk=latest.pk)
 
-def indicator_edit(request, pk=None):
-    raise Http404
 
-def indicator_delete(request, pk=None):
-    raise Http404
+@member_required
+def version_overview(request: HttpRequest, pk: int) -> HttpResponse:
+    version = queries.version_for(request.user, pk)
+    siblings = (
+        queries.versions_visible_to(request.user)
+        .filter(plan_id=version.plan_id)
+        .select_related("based_on")
+        .order_by("-created_at")
+    )
+    can_write = can_write_plans(request.user)
+    return render(
+        request,
+        "plans/version_overview.html",
+        {
+            "version": version,
+            "versions": siblings,
+            "counts": queries.version_counts(version),
+            "can_write": can_write and version.is_editable,
+            "can_copy": can_write,
+            "problems": services.version_adoption_problems(version)
+            if can_write and version.is_editable
+            else [],
+        },
+    )
 
-def indicator_move(request, pk=None):
-    raise Http404
 
-def activity_edit(request, pk=None):
-    raise Http404
+@member_required
+def version_by_goal(request: HttpRequest, pk: int) -> HttpResponse:
+    version = queries.version_for(request.user, pk)
+    return render(
+        request,
+        "plans/version_by_goal.html",
+        {
+            "version": version,
+            "tree": queries.plan_tree(version),
+            "can_write": can_write_plans(request.user) and version.is_editable,
+        },
+    )
 
-def activity_delete(request, pk=None):
-    raise Http404
 
-def activity_move(request, pk=None):
-    raise Http404
+@member_required
+def version_by_actor(request: HttpRequest, pk: int) -> HttpResponse:
+    version = queries.version_for(request.user, pk)
+    duties = queries.duties_by_actor(version)
+    chosen = request.GET.get("actor")
+    if chosen:
+        duties = [entry for entry in duties if str(entry.actor.pk) == chosen]
+    return render(
+        request,
+        "plans/version_by_actor.html",
+        {
+            "version": version,
+            "with_duties": [entry for entry in duties if entry.has_duties],
+            "without_duties": [entry.actor for entry in duties if not entry.has_duties],
+            "chosen": chosen,
+        },
+    )
 
-def term_list(request, pk=None):
-    raise Http404
 
-def term_create(request, pk=None):
-    raise Http404
+@member_required
+def version_activity_list(request: HttpRequest, pk: int) -> HttpResponse:
+    version = queries.version_for(request.user, pk)
+    return render(
+        request,
+        "plans/version_activity_list.html",
+        {"version": version, "activities": queries.plan_tree(version).activities()},
+    )
+
+
+@member_required
+def version_coverage(request: HttpRequest, pk: int) -> HttpResponse:
+    version = queries.version_for(request.user, pk)
+    return render(
+        request,
+        "plans/version_coverage.html",
+        {"version": version, "coverage": queries.coverage(version)},
+    )
+
+
+# Versions --------------------------------------------------------------------------------
+
+
+@coordinator_required
+def plan_create(request: HttpRequest) -> HttpResponse:
+    form = PlanCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        version = services.plan_create(municipality=request.user.municipality, **form.cleaned_data)
+        messages.success(request, _("The plan was created. Start by adding goals."))
+        return _overview(version)
+    return render(request, "plans/plan_form.html", {"form": form})
+
+
+@coordinator_required
+def version_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    version = queries.version_for(request.user, pk)
+    if locked := _refuse_if_locked(request, version):
+        return locked
+    form = VersionForm(request.POST or None, instance=version)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("The version was saved."))
+        return _overview(version)
+    return render(request, "plans/version_form.html", {"form": form, "version": version})
+
+
+@coordinator_required
+def version_adopt(request: HttpRequest, pk: int) -> HttpResponse:
+    version = queries.version_for(request.user, pk)
+    if locked := _refuse_if_locked(request, version):
+        return locked
+    form = AdoptForm(request.POST or None, instance=version)
+    problems = services.version_adoption_problems(version)
+    if request.method == "POST" and form.is_valid() and not problems:
+        try:
+            services.plan_version_adopt(version=version, **form.cleaned_data)
+        except ValidationError as error:
+            problems = error.messages
+        else:
+            messages.success(request, _("The version is adopted. It can no longer be changed."))
+            return _overview(version)
+    return render(
+        request, "plans/version_adopt.html", {"form": form, "version": version, "problems": problems}
+    )
+
+
+@coordinator_required
+def version_copy(request: HttpRequest, pk: int) -> HttpResponse:
+    version = queries.version_for(request.user, pk)
+    form = CopyForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        new = services.plan_version_copy(version=version, label=form.cleaned_data["label"])
+        messages.success(
+            request, _("A new draft “%(label)s” was made from “%(old)s”.")
+            % {"label": new.label, "old": version.label}
+        )
+        return _overview(new)
+    return render(request, "plans/version_copy.html", {"form": form, "version": version})
+
+
+@coordinator_required
+def version_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    version = queries.version_for(request.user, pk)
+    if locked := _refuse_if_locked(request, version):
+        return locked
+    if request.method == "POST":
+        plan = version.plan
+        version.delete()
+        if not plan.versions.exists():
+            plan.delete()
+        messages.success(request, _("The draft was deleted."))
+        return redirect("plans:home")
+    return render(
+        request,
+        "plans/confirm_delete.html",
+        {"version": version, "object": version, "cancel_url": reverse("plans:version_overview", args=[pk])},
+    )
+
+
+# Goals, indicators and activities ----------------------------------------------------------
+
+ITEM_FORMS = {Goal: GoalForm, Indicator: IndicatorForm, Activity: ActivityForm}
+ITEM_TITLES = {
+    Goal: (gettext_lazy("New goal"), gettext_lazy("Edit goal")),
+    Indicator: (gettext_lazy("New indicator"), gettext_lazy("Edit indicator")),
+    Activity: (gettext_lazy("New activity"), gettext_lazy("Edit activity")),
+}
+
+
+def _item(request: HttpRequest, model: type[Model], pk: int):
+    item = get_object_or_404(
+        model.objects.select_related("version__plan"),
+        pk=pk,
+        version__plan__municipality_id=request.user.municipality_id,
+    )
+    return item, item.version
+
+
+def _item_form(request: HttpRequest, version: PlanVersion, model, item=None) -> HttpResponse:
+    if locked := _refuse_if_locked(request, version):
+        return locked
+    initial = {}
+    if item is None and model is not Goal and request.GET.get("goal"):
+        initial["goal"] = request.GET["goal"]
+    if item is None and model is Goal and request.GET.get("parent"):
+        initial["parent"] = request.GET["parent"]
+    form = ITEM_FORMS[model](request.POST or None, instance=item, version=version, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        saved = form.save(commit=False)
+        if item is None:
+            saved.position = services.next_position(services.siblings(saved))
+        saved.save()
+        form.save_m2m()
+        if model is Activity:
+            services.activity_set_responsibilities(
+                activity=saved,
+                lead=form.cleaned_data["lead"],
+                co_actors=list(form.cleaned_data["co_actors"]),
+            )
+        messages.success(request, _("“%(item)s” was saved.") % {"item": saved})
+        return redirect(f"{reverse('plans:version_by_goal', args=[version.pk])}#{model.__name__.lower()}-{saved.pk}")
+    return render(
+        request,
+        "plans/item_form.html",
+        {"form": form, "version": version, "item": item, "title": ITEM_TITLES[model][bool(item)]},
+    )
+
+
+def _item_delete(request: HttpRequest, model, pk: int) -> HttpResponse:
+    item, version = _item(request, model, pk)
+    if locked := _refuse_if_locked(request, version):
+        return locked
+    if request.method == "POST":
+        item.delete()
+        messages.success(request, _("“%(item)s” was deleted.") % {"item": item})
+        return redirect("plans:version_by_goal", pk=version.pk)
+    consequences = []
+    if model is Goal:
+        consequences = Goal.objects.filter(pk=pk).aggregate(
+            children=Count("children", distinct=True),
+            indicators=Count("indicators", distinct=True),
+            activities=Count("activities", distinct=True),
+        )
+    return render(
+        request,
+        "plans/confirm_delete.html",
+        {
+            "version": version,
+            "object": item,
+            "consequences": consequences,
+            "cancel_url": reverse("plans:version_by_goal", args=[version.pk]),
+        },
+    )
+
+
+def _item_move(request: HttpRequest, model, pk: int) -> HttpResponse:
+    item, version = _item(request, model, pk)
+    if locked := _refuse_if_locked(request, version):
+        return locked
+    services.item_move(item=item, offset=-1 if request.POST.get("direction") == "up" else 1)
+    return redirect(
+        f"{reverse('plans:version_by_goal', args=[version.pk])}#{model.__name__.lower()}-{item.pk}"
+    )
+
+
+@coordinator_required
+def goal_create(request: HttpRequest, pk: int) -> HttpResponse:
+    return _item_form(request, queries.version_for(request.user, pk), Goal)
+
+
+@coordinator_required
+def goal_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    item, version = _item(request, Goal, pk)
+    return _item_form(request, version, Goal, item)
+
+
+@coordinator_required
+def goal_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    return _item_delete(request, Goal, pk)
+
+
+@require_POST
+@coordinator_required
+def goal_move(request: HttpRequest, pk: int) -> HttpResponse:
+    return _item_move(request, Goal, pk)
+
+
+@coordinator_required
+def indicator_create(request: HttpRequest, pk: int) -> HttpResponse:
+    return _item_form(request, queries.version_for(request.user, pk), Indicator)
+
+
+@coordinator_required
+def indicator_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    item, version = _item(request, Indicator, pk)
+    return _item_form(request, version, Indicator, item)
+
+
+@coordinator_required
+def indicator_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    return _item_delete(request, Indicator, pk)
+
+
+@require_POST
+@coordinator_required
+def indicator_move(request: HttpRequest, pk: int) -> HttpResponse:
+    return _item_move(request, Indicator, pk)
+
+
+@coordinator_required
+def activity_create(request: HttpRequest, pk: int) -> HttpResponse:
+    return _item_form(request, queries.version_for(request.user, pk), Activity)
+
+
+@coordinator_required
+def activity_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    item, version = _item(request, Activity, pk)
+    return _item_form(request, version, Activity, item)
+
+
+@coordinator_required
+def activity_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    return _item_delete(request, Activity, pk)
+
+
+@require_POST
+@coordinator_required
+def activity_move(request: HttpRequest, pk: int) -> HttpResponse:
+    return _item_move(request, Activity, pk)
+
+
+# Vocabularies ------------------------------------------------------------------------------
+
+
+@member_required
+def term_list(request: HttpRequest) -> HttpResponse:
+    municipality_id = request.user.municipality_id
+    vocabularies = [
+        (label, list(queries.terms_for(municipality_id, kind))) for kind, label in Term.Kind.choices
+    ]
+    return render(
+        request,
+        "plans/term_list.html",
+        {"vocabularies": vocabularies, "can_write": can_write_plans(request.user)},
+    )
+
+
+@coordinator_required
+def term_create(request: HttpRequest) -> HttpResponse:
+    form = TermForm(request.POST or None, municipality=request.user.municipality)
+    if request.method == "POST" and form.is_valid():
+        term = form.save()
+        messages.success(request, _("“%(term)s” was added.") % {"term": term.label})
+        return redirect("plans:term_list")
+    return render(request, "plans/term_form.html", {"form": form})
