@@ -123,24 +123,25 @@ def plan_version_copy(*, version: PlanVersion, label: str = "") -> PlanVersion:
     activities = version.activities.prefetch_related(
         "responsibilities", "prevention_levels", "violence_areas", "target_groups"
     )
+    term_fields = ("prevention_levels", "violence_areas", "target_groups")
+    responsibilities, term_links = [], {name: [] for name in term_fields}
     for activity in activities:
-        responsibilities = list(activity.responsibilities.all())
-        terms = {
-            name: list(getattr(activity, name).all())
-            for name in ("prevention_levels", "violence_areas", "target_groups")
-        }
+        old_responsibilities = list(activity.responsibilities.all())
+        old_terms = {name: list(getattr(activity, name).all()) for name in term_fields}
         activity.pk = None
         activity.version = new
         activity.goal = goal_map[activity.goal_id]
         activity.save()
-        for name, values in terms.items():
-            getattr(activity, name).set(values)
-        Responsibility.objects.bulk_create(
-            [
-                Responsibility(activity=activity, actor_id=r.actor_id, role=r.role)
-                for r in responsibilities
-            ]
-        )
+        responsibilities += [
+            Responsibility(activity=activity, actor_id=r.actor_id, role=r.role)
+            for r in old_responsibilities
+        ]
+        for name, terms in old_terms.items():
+            through = getattr(Activity, name).through
+            term_links[name] += [through(activity_id=activity.pk, term_id=t.pk) for t in terms]
+    Responsibility.objects.bulk_create(responsibilities)
+    for name, links in term_links.items():
+        getattr(Activity, name).through.objects.bulk_create(links)
     return new
 
 

@@ -55,3 +55,14 @@ def coordinator_client(coordinator):
 @pytest.fixture
 def reader_client(reader):
     return signed_in(reader)
+
+
+def queries_for(client: Client, url: str) -> int:
+    """How many database queries one successful GET of a page makes."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as context:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return len(context.captured_queries)
