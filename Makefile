@@ -20,6 +20,7 @@ compilemessages: $(STAMP)
 run: $(STAMP) compilemessages
 	DEBUG=1 $(PY) manage.py migrate --no-input -v 0
 	DEBUG=1 $(PY) manage.py load_demo
+	@echo "Open http://127.0.0.1:8000/ and sign in with one of the accounts above."
 	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
 
 demo: $(STAMP) compilemessages
