@@ -39,7 +39,10 @@ class Actor(models.Model):
         WORKING_GROUP = "working_group", _("Working group")
 
     municipality = models.ForeignKey(
-        Municipality, on_delete=models.CASCADE, related_name="actors", verbose_name=_("municipality")
+        Municipality,
+        on_delete=models.CASCADE,
+        related_name="actors",
+        verbose_name=_("municipality"),
     )
     parent = models.ForeignKey(
         "self",

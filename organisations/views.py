@@ -24,12 +24,8 @@ def actor_list(request: HttpRequest) -> HttpResponse:
 
 @actor_manager_required
 def actor_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
-    actor = (
-        get_object_or_404(Actor, pk=pk, municipality=request.user.municipality) if pk else None
-    )
-    form = ActorForm(
-        request.POST or None, instance=actor, municipality=request.user.municipality
-    )
+    actor = get_object_or_404(Actor, pk=pk, municipality=request.user.municipality) if pk else None
+    form = ActorForm(request.POST or None, instance=actor, municipality=request.user.municipality)
     if request.method == "POST" and form.is_valid():
         saved = form.save()
         messages.success(request, _("“%(name)s” was saved.") % {"name": saved.name})

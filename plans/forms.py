@@ -27,7 +27,10 @@ class TermSelectField(forms.ModelChoiceField):
 class PlanCreateForm(forms.Form):
     title = forms.CharField(label=_("Title of the plan"), max_length=250)
     version_label = forms.CharField(
-        label=_("First version"), max_length=60, initial="1.0", help_text=_("E.g. 1.0 or 2025–2028.")
+        label=_("First version"),
+        max_length=60,
+        initial="1.0",
+        help_text=_("E.g. 1.0 or 2025–2028."),
     )
     valid_from = forms.IntegerField(
         label=_("Valid from (year)"), required=False, validators=YEAR_VALIDATORS
@@ -100,9 +103,7 @@ class PlanItemForm(forms.ModelForm):
         self.fields["code"].required = False
         self.fields["code"].help_text = _("Leave empty to number automatically.")
         if "goal" in self.fields:
-            self.fields["goal"].queryset = Goal.objects.filter(version=version).order_by(
-                "code"
-            )
+            self.fields["goal"].queryset = Goal.objects.filter(version=version).order_by("code")
 
     def clean_code(self):
         code = self.cleaned_data.get("code", "").strip()
@@ -111,8 +112,9 @@ class PlanItemForm(forms.ModelForm):
         model = type(self.instance)
         clash = model.objects.filter(version=self.version, code=code).exclude(pk=self.instance.pk)
         if clash.exists():
-            raise forms.ValidationError(_("The number %(code)s is already used in this version."),
-                                        params={"code": code})
+            raise forms.ValidationError(
+                _("The number %(code)s is already used in this version."), params={"code": code}
+            )
         return code
 
     def _post_clean(self):
@@ -153,6 +155,7 @@ class GoalForm(PlanItemForm):
 
 class IndicatorForm(PlanItemForm):
     code_letter = "M"
+
     class Meta:
         model = Indicator
         fields = [
@@ -261,7 +264,8 @@ class TermForm(forms.ModelForm):
             Q(municipality__isnull=True) | Q(municipality=self.municipality), kind=kind
         )
         if any(
-            term.code == code or str(term.label).casefold() == name.casefold()
+            term.code == code
+            or str(term.label).casefold() == name.casefold()
             or term.name.casefold() == name.casefold()
             for term in existing
         ):

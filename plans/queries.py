@@ -199,9 +199,7 @@ def coverage(version: PlanVersion) -> Coverage:
         for group in activity.target_groups.all():
             group_counts[group.pk] += 1
 
-    responsible = {
-        r.actor_id for activity in activities for r in activity.responsibilities.all()
-    }
+    responsible = {r.actor_id for activity in activities for r in activity.responsibilities.all()}
     nodes = tree.nodes()
     return Coverage(
         levels=levels,
@@ -217,7 +215,8 @@ def coverage(version: PlanVersion) -> Coverage:
         level_totals=[level_totals[level.pk] for level in levels],
         groups=[(group, group_counts[group.pk]) for group in groups],
         actors_without_activities=[
-            node.actor for node in actor_tree(version.plan.municipality)
+            node.actor
+            for node in actor_tree(version.plan.municipality)
             if node.actor.pk not in responsible
         ],
         activities_without_lead=[activity for activity in activities if activity.lead is None],

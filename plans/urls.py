@@ -10,7 +10,9 @@ urlpatterns = [
     path("versions/<int:pk>/", views.version_overview, name="version_overview"),
     path("versions/<int:pk>/goals/", views.version_by_goal, name="version_by_goal"),
     path("versions/<int:pk>/actors/", views.version_by_actor, name="version_by_actor"),
-    path("versions/<int:pk>/activities/", views.version_activity_list, name="version_activity_list"),
+    path(
+        "versions/<int:pk>/activities/", views.version_activity_list, name="version_activity_list"
+    ),
     path("versions/<int:pk>/coverage/", views.version_coverage, name="version_coverage"),
     path("versions/<int:pk>/edit/", views.version_edit, name="version_edit"),
     path("versions/<int:pk>/adopt/", views.version_adopt, name="version_adopt"),

@@ -60,7 +60,10 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "plans/home.html",
-        {"plans": [p for p in plans if p.visible_versions], "can_write": can_write_plans(request.user)},
+        {
+            "plans": [p for p in plans if p.visible_versions],
+            "can_write": can_write_plans(request.user),
+        },
     )
 
 
@@ -195,7 +198,9 @@ def version_adopt(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("The version is adopted. It can no longer be changed."))
             return _overview(version)
     return render(
-        request, "plans/version_adopt.html", {"form": form, "version": version, "problems": problems}
+        request,
+        "plans/version_adopt.html",
+        {"form": form, "version": version, "problems": problems},
     )
 
 
@@ -206,8 +211,9 @@ def version_copy(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         new = services.plan_version_copy(version=version, label=form.cleaned_data["label"])
         messages.success(
-            request, _("A new draft “%(label)s” was made from “%(old)s”.")
-            % {"label": new.label, "old": version.label}
+            request,
+            _("A new draft “%(label)s” was made from “%(old)s”.")
+            % {"label": new.label, "old": version.label},
         )
         return _overview(new)
     return render(request, "plans/version_copy.html", {"form": form, "version": version})
@@ -228,7 +234,11 @@ def version_delete(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "plans/confirm_delete.html",
-        {"version": version, "object": version, "cancel_url": reverse("plans:version_overview", args=[pk])},
+        {
+            "version": version,
+            "object": version,
+            "cancel_url": reverse("plans:version_overview", args=[pk]),
+        },
     )
 
 
@@ -240,6 +250,12 @@ ITEM_TITLES = {
     Indicator: (gettext_lazy("New indicator"), gettext_lazy("Edit indicator")),
     Activity: (gettext_lazy("New activity"), gettext_lazy("Edit activity")),
 }
+
+
+def _back_to(item) -> HttpResponse:
+    """The plan by goal, scrolled to the item just written or moved."""
+    page = reverse("plans:version_by_goal", args=[item.version_id])
+    return redirect(f"{page}#{type(item).__name__.lower()}-{item.pk}")
 
 
 def _item(request: HttpRequest, model: type[Model], pk: int):
@@ -273,7 +289,7 @@ def _item_form(request: HttpRequest, version: PlanVersion, model, item=None) -> 
                 co_actors=list(form.cleaned_data["co_actors"]),
             )
         messages.success(request, _("“%(item)s” was saved.") % {"item": saved})
-        return redirect(f"{reverse('plans:version_by_goal', args=[version.pk])}#{model.__name__.lower()}-{saved.pk}")
+        return _back_to(saved)
     return render(
         request,
         "plans/item_form.html",
@@ -313,9 +329,7 @@ def _item_move(request: HttpRequest, model, pk: int) -> HttpResponse:
     if locked := _refuse_if_locked(request, version):
         return locked
     services.item_move(item=item, offset=-1 if request.POST.get("direction") == "up" else 1)
-    return redirect(
-        f"{reverse('plans:version_by_goal', args=[version.pk])}#{model.__name__.lower()}-{item.pk}"
-    )
+    return _back_to(item)
 
 
 @coordinator_required

@@ -39,7 +39,9 @@ def test_every_message_in_the_source_has_a_swedish_translation(tmp_path):
     shutil.copytree(
         ROOT,
         copy,
-        ignore=shutil.ignore_patterns(".venv", ".git", "tests", "*.sqlite3", "__pycache__", "staticfiles"),
+        ignore=shutil.ignore_patterns(
+            ".venv", ".git", "tests", "*.sqlite3", "__pycache__", "staticfiles"
+        ),
     )
     subprocess.run(
         [sys.executable, "manage.py", "makemessages", "-l", "sv", "--no-location", "--no-obsolete"],

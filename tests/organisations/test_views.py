@@ -45,9 +45,7 @@ def test_actor_list_shows_the_tree_with_a_constant_number_of_queries(
     assert queries_for(coordinator_client, url) == few
 
 
-def test_administrator_adds_an_external_partner_under_no_parent(
-    municipality, administrator
-):
+def test_administrator_adds_an_external_partner_under_no_parent(municipality, administrator):
     client = signed_in(administrator)
     response = client.post(
         reverse("organisations:actor_create"),

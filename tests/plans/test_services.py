@@ -9,7 +9,9 @@ def canonical(version: PlanVersion):
         (g.code, g.parent.code if g.parent else None, g.title, g.conditions)
         for g in version.goals.all()
     )
-    indicators = sorted((i.code, i.goal.code, i.title, i.baseline_value) for i in version.indicators.all())
+    indicators = sorted(
+        (i.code, i.goal.code, i.title, i.baseline_value) for i in version.indicators.all()
+    )
     activities = sorted(
         (
             a.code,

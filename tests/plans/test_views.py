@@ -24,9 +24,7 @@ def plan_of_size(municipality, size: int) -> PlanVersion:
 
 
 @pytest.mark.parametrize("page", LIST_PAGES)
-def test_plan_pages_make_the_same_number_of_queries_at_two_sizes(
-    page, municipality, coordinator
-):
+def test_plan_pages_make_the_same_number_of_queries_at_two_sizes(page, municipality, coordinator):
     client = signed_in(coordinator)
     small, large = plan_of_size(municipality, 1), plan_of_size(municipality, 3)
     sub = Goal.objects.create(version=large, parent=large.goals.first(), code="1.9", title="Delmål")
@@ -89,15 +87,18 @@ def test_coverage_counts_areas_by_level_and_finds_gaps(municipality, coordinator
     version = make_plan(municipality, goals=2, actors=[lead])
     empty_goal = Goal.objects.create(version=version, code="3", title="Tomt mål")
     orphan = Activity.objects.create(
-        version=version, goal=version.goals.get(code="1"), code="1.9", title="Utan ledare",
+        version=version,
+        goal=version.goals.get(code="1"),
+        code="1.9",
+        title="Utan ledare",
         start_year=2025,
     )
     orphan.prevention_levels.set([term("prevention_level", "indicated")])
     orphan.violence_areas.set([term("violence_area", "honour")])
 
-    coverage = coordinator_client.get(
-        reverse("plans:version_coverage", args=[version.pk])
-    ).context["coverage"]
+    coverage = coordinator_client.get(reverse("plans:version_coverage", args=[version.pk])).context[
+        "coverage"
+    ]
     honour = next(row for row in coverage.areas if row.area.code == "honour")
     levels = [level.code for level in coverage.levels]
     assert honour.per_level[levels.index("universal")] == 2
@@ -243,8 +244,12 @@ def test_adopting_records_the_decision_and_supersedes_the_old_version(
     old = make_plan(municipality)
     coordinator_client.post(
         reverse("plans:version_adopt", args=[old.pk]),
-        {"decided_by": "Kommunfullmäktige", "decision_date": "2025-02-10",
-         "decision_paragraph": "§ 12", "diary_number": "KS 2024-1"},
+        {
+            "decided_by": "Kommunfullmäktige",
+            "decision_date": "2025-02-10",
+            "decision_paragraph": "§ 12",
+            "diary_number": "KS 2024-1",
+        },
     )
     old.refresh_from_db()
     assert old.status == PlanVersion.Status.ADOPTED and old.decision_paragraph == "§ 12"
@@ -314,9 +319,9 @@ def test_municipality_can_add_its_own_vocabulary_term(municipality, coordinator_
     )
     assert response.status_code == 302
     version = make_plan(municipality)
-    form = coordinator_client.get(
-        reverse("plans:activity_create", args=[version.pk])
-    ).context["form"]
+    form = coordinator_client.get(reverse("plans:activity_create", args=[version.pk])).context[
+        "form"
+    ]
     names = [str(t) for t in form.fields["violence_areas"].queryset]
     assert "Digitalt våld" in names
     again = coordinator_client.post(
