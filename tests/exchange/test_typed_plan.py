@@ -1,6 +1,8 @@
 """A real plan typed into the empty template imports: rows resembling Vingåker's plan against
 honour-related violence (measure → activity → timeframe → responsible unit)."""
 
+from django.urls import reverse
+
 from exchange.choices import choice_lists
 from exchange.importer import plan_version_import_file
 from exchange.xlsx import data_to_xlsx
@@ -17,7 +19,9 @@ def fill(worksheet, key: str, rows: list[dict], first_row: int = 2) -> None:
             worksheet.cell(row=number, column=column_of(key, column_key)).value = value
 
 
-def test_a_plan_typed_into_the_template_imports(municipality):
+def test_a_plan_typed_into_the_template_imports_and_reads_right_on_every_page(
+    municipality, coordinator_client
+):
     make_actor(municipality, "Socialnämnden")  # already in the system
     lists = choice_lists(municipality)
     yes = lists["yes_no"].label("yes")
@@ -196,3 +200,31 @@ def test_a_plan_typed_into_the_template_imports(municipality):
     assert (ifo.short_name, ifo.kind, ifo.parent.name) == ("IFO", "administration", "Socialnämnden")
     assert Actor.objects.get(name="Våldsgruppen").parent == ifo
     assert Actor.objects.filter(municipality=municipality, name="Socialnämnden").count() == 1
+
+    def page(name: str):
+        response = coordinator_client.get(reverse(name, args=[version.pk]))
+        assert response.status_code == 200
+        return response
+
+    by_goal = page("plans:version_by_goal").content.decode()
+    for text in [
+        "Ingen ska utsättas för hedersrelaterat våld och förtryck.",
+        "Handlingsplanen är känd på alla enheter",
+        "Andel av IFO:s personal som fått grundläggande utbildning",
+        "Barn och unga ska erbjudas trappansamtal",
+        '<span class="lead-actor">Barn- och familjeenheten</span>',
+    ]:
+        assert text in by_goal
+    duties = {
+        entry.actor.name: ([a.code for a in entry.leads], [a.code for a in entry.takes_part_in])
+        for entry in page("plans:version_by_actor").context["with_duties"]
+    }
+    assert duties["Individ- och familjeomsorgen"] == (["1.1", "1.2"], ["2.1"])
+    assert duties["Våldsgruppen"] == ([], ["1.2"])
+    assert duties["Öppenvårdsgruppen"] == (["2.2"], [])
+    listed = page("plans:version_activity_list").context["activities"]
+    assert [a.code for a in listed] == ["1.1", "1.2", "2.1", "2.2"]
+    coverage = page("plans:version_coverage").context["coverage"]
+    assert coverage.activities_without_lead == []
+    assert [goal.code for goal in coverage.goals_without_indicators] == ["2"]
+    assert page("plans:version_overview").context["counts"].activities == 4
