@@ -37,6 +37,8 @@ INSTALLED_APPS = [
     "organisations",
     "plans",
     "exchange",
+    "stats",
+    "followup",
 ]
 
 MIDDLEWARE = [

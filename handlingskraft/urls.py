@@ -11,4 +11,6 @@ urlpatterns = [
     path("", include("organisations.urls")),
     path("", include("plans.urls")),
     path("", include("exchange.urls")),
+    path("", include("stats.urls")),
+    path("", include("followup.urls")),
 ]

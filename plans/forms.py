@@ -172,7 +172,15 @@ class IndicatorForm(PlanItemForm):
             "source",
             "kolada_kpi",
             "by_gender",
+            "reported_by",
         ]
+        widgets = {"reported_by": forms.CheckboxSelectMultiple}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reported_by"].queryset = Actor.objects.filter(
+            municipality_id=self.version.plan.municipality_id
+        ).order_by("name")
 
 
 class ActivityForm(PlanItemForm):

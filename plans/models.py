@@ -249,6 +249,13 @@ class Indicator(models.Model):
         validators=[RegexValidator(r"^[A-Z]\d{5}$", _("A Kolada id looks like U30750."))],
     )
     by_gender = models.BooleanField(_("split by gender"), default=False)
+    reported_by = models.ManyToManyField(
+        Actor,
+        blank=True,
+        related_name="reported_indicators",
+        verbose_name=_("reported by"),
+        help_text=_("The actors that give a value for this indicator in the yearly follow-up."),
+    )
     position = models.PositiveIntegerField(default=0)
 
     class Meta:

@@ -106,7 +106,10 @@ def plan_tree(version: PlanVersion) -> PlanTree:
         node = nodes[goal.pk]
         parent = nodes.get(goal.parent_id)
         (parent.children if parent else roots).append(node)
-    for indicator in version.indicators.order_by("position", "id"):
+    indicators = version.indicators.prefetch_related(
+        Prefetch("reported_by", queryset=Actor.objects.order_by("name"))
+    ).order_by("position", "id")
+    for indicator in indicators:
         nodes[indicator.goal_id].indicators.append(indicator)
     for activity in activities_of(version):
         activity.goal = nodes[activity.goal_id].goal  # already loaded; avoids a query
@@ -128,15 +131,16 @@ class ActorDuties:
     depth: int
     leads: list[Activity]
     takes_part_in: list[Activity]
+    reports: list[Indicator] = field(default_factory=list)
 
     @property
     def has_duties(self) -> bool:
-        return bool(self.leads or self.takes_part_in)
+        return bool(self.leads or self.takes_part_in or self.reports)
 
 
 def duties_by_actor(version: PlanVersion, tree: PlanTree | None = None) -> list[ActorDuties]:
-    """For every actor of the municipality, in the actor tree's order, what it leads and
-    what it takes part in within this version."""
+    """For every actor of the municipality, in the actor tree's order, what it leads, what
+    it takes part in and which indicators it reports within this version."""
     tree = tree or plan_tree(version)
     duties = {
         node.actor.pk: ActorDuties(node.actor, node.depth, [], [])
@@ -149,6 +153,10 @@ def duties_by_actor(version: PlanVersion, tree: PlanTree | None = None) -> list[
                 entry.leads.append(activity)
             else:
                 entry.takes_part_in.append(activity)
+    for node in tree.nodes():
+        for indicator in node.indicators:
+            for actor in indicator.reported_by.all():
+                duties[actor.pk].reports.append(indicator)
     return list(duties.values())
 
 

@@ -113,12 +113,20 @@ def plan_version_copy(*, version: PlanVersion, label: str = "") -> PlanVersion:
             goal_map[old_id] = goal
         pending = remaining
 
-    indicators = list(version.indicators.all())
+    indicators = list(version.indicators.prefetch_related("reported_by"))
+    reporters = [[actor.pk for actor in indicator.reported_by.all()] for indicator in indicators]
     for indicator in indicators:
         indicator.pk = None
         indicator.version = new
         indicator.goal = goal_map[indicator.goal_id]
     Indicator.objects.bulk_create(indicators)
+    Indicator.reported_by.through.objects.bulk_create(
+        [
+            Indicator.reported_by.through(indicator_id=indicator.pk, actor_id=actor_id)
+            for indicator, actor_ids in zip(indicators, reporters, strict=True)
+            for actor_id in actor_ids
+        ]
+    )
 
     activities = version.activities.prefetch_related(
         "responsibilities", "prevention_levels", "violence_areas", "target_groups"

@@ -56,7 +56,7 @@ def make_plan(
             conditions="Kunskap finns\nRutiner finns",
             position=g,
         )
-        Indicator.objects.create(
+        indicator = Indicator.objects.create(
             version=version,
             goal=goal,
             code=f"M{g}",
@@ -69,6 +69,7 @@ def make_plan(
             source=Indicator.Source.FOLLOW_UP,
             position=1,
         )
+        indicator.reported_by.set(actors[:1])
         for a in range(1, activities_per_goal + 1):
             activity = Activity.objects.create(
                 version=version,
