@@ -296,6 +296,9 @@ class IndicatorAnswer(models.Model):
         Questionnaire, on_delete=models.CASCADE, related_name="indicator_answers"
     )
     indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="answers")
+    year = models.PositiveSmallIntegerField(
+        _("the value refers to the year"), null=True, blank=True, validators=YEAR_VALIDATORS
+    )
     value = models.DecimalField(_("value"), max_digits=12, decimal_places=2, null=True, blank=True)
     numerator = models.PositiveIntegerField(_("numerator"), null=True, blank=True)
     denominator = models.PositiveIntegerField(_("denominator"), null=True, blank=True)

@@ -45,3 +45,13 @@ def role_required(*roles: str) -> Callable:
 coordinator_required = role_required(Role.COORDINATOR)
 actor_manager_required = role_required(Role.COORDINATOR, Role.ADMINISTRATOR)
 member_required = role_required(*Role.values)
+
+
+def can_review_followup(user) -> bool:
+    """Coordinators open rounds, read every answer, return and approve questionnaires."""
+    return has_role(user, Role.COORDINATOR)
+
+
+def can_answer(user, questionnaire) -> bool:
+    """A reporter answers for the actors it reports for, and nothing else."""
+    return has_role(user, Role.REPORTER) and user.actors.filter(pk=questionnaire.actor_id).exists()

@@ -150,6 +150,16 @@ def plan_version_copy(*, version: PlanVersion, label: str = "") -> PlanVersion:
     Responsibility.objects.bulk_create(responsibilities)
     for name, links in term_links.items():
         getattr(Activity, name).through.objects.bulk_create(links)
+
+    # Which actor reports which statistic is part of the version too.
+    from stats.models import StatisticAssignment  # stats builds on plans; imported late
+
+    StatisticAssignment.objects.bulk_create(
+        [
+            StatisticAssignment(version=new, statistic_id=a.statistic_id, actor_id=a.actor_id)
+            for a in version.statistic_assignments.all()
+        ]
+    )
     return new
 
 
