@@ -70,6 +70,10 @@ class ActivityAnswerForm(forms.Form):
     def participant_fields(self):
         return [self[f"participants_{gender}"] for gender in Gender.values]
 
+    @property
+    def main_fields(self):
+        return [field for field in self.visible_fields() if not field.name.startswith("participants_")]
+
     def missing(self) -> list[str]:
         data, missing = self.cleaned_data, []
         status = data.get("status")
@@ -162,7 +166,7 @@ class StatisticForm(forms.Form):
         self.statistic = statistic
         super().__init__(*args, **kwargs)
         gender_labels, age_labels = dict(Gender.choices), dict(AgeBand.choices)
-        self.columns = [age_labels.get(age, _("Number")) for age in statistic.age_bands()]
+        self.columns = [age_labels.get(age, _("Count")) for age in statistic.age_bands()]
         self.rows = []
         for gender in statistic.genders():
             row = []
@@ -172,7 +176,7 @@ class StatisticForm(forms.Form):
                     str(part)
                     for part in (gender_labels.get(gender, ""), age_labels.get(age, ""))
                     if part
-                ) or _("Number")
+                ) or _("Count")
                 self.fields[name] = count_field(label)
                 row.append(name)
             self.rows.append((gender_labels.get(gender, _("Total")), row))
