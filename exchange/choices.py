@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from organisations.models import Actor, Municipality
 from plans.models import Indicator, Term
+from stats.models import Statistic
 
 YES, NO = "yes", "no"
 
@@ -67,8 +68,8 @@ class ChoiceList:
 
 
 def choice_lists(municipality: Municipality) -> dict[str, ChoiceList]:
-    """Every closed list, with the municipality's own terms after the national ones (one
-    query)."""
+    """Every closed list, with the municipality's own terms and statistics after the national
+    ones (two queries)."""
     lists = {
         "actor_kind": ChoiceList.build(_("Kinds of actor"), Actor.Kind.choices),
         "unit": ChoiceList.build(_("Units"), Indicator.Unit.choices),
@@ -94,4 +95,13 @@ def choice_lists(municipality: Municipality) -> dict[str, ChoiceList]:
             [(term.code, term.label) for term in of_kind],
             names={term.code: term.name for term in reversed(of_kind)},
         )
+    statistics = sorted(
+        Statistic.objects.filter(Q(municipality__isnull=True) | Q(municipality=municipality)),
+        key=lambda s: (s.municipality_id is not None, s.position, s.name, s.code),
+    )
+    lists["statistic"] = ChoiceList.build(
+        _("Statistics"),
+        [(statistic.code, statistic.label) for statistic in statistics],
+        names={statistic.code: statistic.name for statistic in reversed(statistics)},
+    )
     return lists

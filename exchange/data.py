@@ -4,7 +4,7 @@ structure; none of them knows the database.
 
 The structure (JSON-ready: strings, numbers, booleans, lists, None)::
 
-    {"format": "handlingskraft-plan", "format_version": 1,
+    {"format": "handlingskraft-plan", "format_version": 2,
      "plan": {"title", "version_label", "valid_from", "valid_to", "decided_by",
               "decision_date" (YYYY-MM-DD), "decision_paragraph", "diary_number",
               "distribution" [lines], "change_summary"},
@@ -12,14 +12,23 @@ The structure (JSON-ready: strings, numbers, booleans, lists, None)::
      "goals": [{"code", "parent" (code), "title", "description", "conditions" [lines]}],
      "indicators": [{"code", "goal" (code), "title", "definition", "unit", "direction",
                      "baseline_year", "baseline_value", "target_value", "target_year",
-                     "source", "kolada_kpi", "by_gender"}],
+                     "source", "kolada_kpi", "by_gender",
+                     "reported_by" [actor names]}],
      "activities": [{"code", "goal" (code), "title", "intended_outcome", "description",
                      "start_year", "end_year", "continuous", "activity_type",
                      "prevention_levels", "violence_areas", "target_groups" [term codes],
-                     "lead" (actor name), "co_actors" [actor names]}]}
+                     "lead" (actor name), "co_actors" [actor names]}],
+     "statistics": [{"statistic" (Statistic.code), "actor" (actor name)}]}
 
-Closed lists hold codes (Actor.Kind, Indicator.Unit … and Term.code); actors are referred to by
-name, goals by number.
+Closed lists hold codes (Actor.Kind, Indicator.Unit …, Term.code and Statistic.code: national
+ones first, then the municipality's own); actors are referred to by name, goals by number.
+Lists of actor names are sorted by name; "statistics" says which actor reports which aggregate
+statistic in the yearly follow-up, one item per pair, sorted by statistic (national first, in
+their list order) and then by actor name. "actors" holds every actor the version names (lead,
+co-responsible, reporting an indicator or a statistic) and the actors above them.
+
+Format version 2 added "reported_by" and "statistics"; a version 1 file is read as having
+neither (Sheet.since).
 """
 
 from dataclasses import dataclass, field
@@ -33,9 +42,10 @@ from django.utils.translation import gettext_lazy as _
 
 from organisations.models import Actor
 from plans.models import Activity, Goal, PlanVersion, Responsibility, Term
+from stats.models import StatisticAssignment
 
 FORMAT = "handlingskraft-plan"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 
 
 class ValueKind(StrEnum):
@@ -75,6 +85,10 @@ class Sheet:
     columns: tuple[Column, ...]
     # The plan sheet lists one field per row (label, value); the others are tables.
     vertical: bool = False
+    # The format version that introduced the sheet: older JSON files may lack its section.
+    since: int = 1
+    # A workbook without the sheet is read as having no rows (instead of a problem).
+    optional: bool = False
 
     def column(self, key: str) -> Column:
         return next(column for column in self.columns if column.key == key)
@@ -271,6 +285,17 @@ INDICATORS = Sheet(
             width=12,
             example=_("No"),
         ),
+        Column(
+            "reported_by",
+            _("Reported by"),
+            ValueKind.ACTORS,
+            width=40,
+            help=_(
+                "The actors that give a value for the indicator in the yearly follow-up, "
+                "separated by ;"
+            ),
+            example=_("Social services administration; Education administration"),
+        ),
     ),
 )
 
@@ -369,7 +394,35 @@ ACTIVITIES = Sheet(
     ),
 )
 
-SHEETS = (PLAN, ACTORS, GOALS, INDICATORS, ACTIVITIES)
+STATISTICS = Sheet(
+    "statistics",
+    _("Statistics"),
+    (
+        Column(
+            "statistic",
+            _("Statistic"),
+            ValueKind.CHOICE,
+            required=True,
+            choices="statistic",
+            width=60,
+            help=_("A statistic from the list. One row per statistic and reporting actor."),
+            example=_("Travel bans applied for"),
+        ),
+        Column(
+            "actor",
+            _("Reported by"),
+            ValueKind.ACTOR,
+            required=True,
+            width=40,
+            help=_("The one actor that reports the statistic in the yearly follow-up."),
+            example=_("Social services administration"),
+        ),
+    ),
+    since=2,
+    optional=True,
+)
+
+SHEETS = (PLAN, ACTORS, GOALS, INDICATORS, ACTIVITIES, STATISTICS)
 INSTRUCTIONS_TITLE = _("Instructions")
 LISTS_TITLE = _("Lists")
 
@@ -480,7 +533,10 @@ def version_to_data(version: PlanVersion) -> dict:
     goal_codes = {goal.pk: goal.code for goal in goals}
     goal_order = {goal.pk: index for index, goal in enumerate(goals)}
     indicators = sorted(
-        version.indicators.all(), key=lambda i: (goal_order.get(i.goal_id, 0), i.position, i.pk)
+        version.indicators.prefetch_related(
+            Prefetch("reported_by", queryset=Actor.objects.order_by())
+        ),
+        key=lambda i: (goal_order.get(i.goal_id, 0), i.position, i.pk),
     )
     activities = sorted(
         Activity.objects.filter(version=version)
@@ -493,18 +549,27 @@ def version_to_data(version: PlanVersion) -> dict:
         ),
         key=lambda a: (goal_order.get(a.goal_id, 0), a.position, a.pk),
     )
+    assignments = list(
+        StatisticAssignment.objects.filter(version=version).select_related("statistic").order_by()
+    )
     # One query for the whole actor tree: ancestors are found in memory.
     actors = {a.pk: a for a in Actor.objects.filter(municipality_id=plan.municipality_id)}
+    named = [
+        *(r.actor_id for a in activities for r in a.responsibilities.all()),
+        *(actor.pk for indicator in indicators for actor in indicator.reported_by.all()),
+        *(assignment.actor_id for assignment in assignments),
+    ]
     included: set[int] = set()
-    for activity in activities:
-        for responsibility in activity.responsibilities.all():
-            actor_id = responsibility.actor_id
-            while actor_id is not None and actor_id not in included:
-                included.add(actor_id)
-                actor_id = actors[actor_id].parent_id
+    for actor_id in named:
+        while actor_id is not None and actor_id not in included:
+            included.add(actor_id)
+            actor_id = actors[actor_id].parent_id
 
     def name(actor_id: int | None) -> str | None:
         return _text(actors[actor_id].name) if actor_id is not None else None
+
+    def names(actor_ids) -> list[str]:
+        return sorted((name(pk) for pk in actor_ids), key=lambda n: (n.casefold(), n))
 
     def activity_data(activity: Activity) -> dict:
         responsibilities = activity.responsibilities.all()
@@ -524,8 +589,19 @@ def version_to_data(version: PlanVersion) -> dict:
             "violence_areas": _term_codes(activity.violence_areas.all()),
             "target_groups": _term_codes(activity.target_groups.all()),
             "lead": name(leads[0]) if leads else None,
-            "co_actors": sorted((name(pk) for pk in co), key=lambda n: (n.casefold(), n)),
+            "co_actors": names(co),
         }
+
+    def assignment_order(assignment: StatisticAssignment) -> tuple:
+        statistic, actor_name = assignment.statistic, name(assignment.actor_id)
+        return (
+            statistic.municipality_id is not None,
+            statistic.position,
+            statistic.name,
+            statistic.code,
+            actor_name.casefold(),
+            actor_name,
+        )
 
     return {
         "format": FORMAT,
@@ -576,8 +652,13 @@ def version_to_data(version: PlanVersion) -> dict:
                 "source": indicator.source,
                 "kolada_kpi": _text(indicator.kolada_kpi),
                 "by_gender": indicator.by_gender,
+                "reported_by": names(actor.pk for actor in indicator.reported_by.all()),
             }
             for indicator in indicators
         ],
         "activities": [activity_data(activity) for activity in activities],
+        "statistics": [
+            {"statistic": assignment.statistic.code, "actor": name(assignment.actor_id)}
+            for assignment in sorted(assignments, key=assignment_order)
+        ],
     }

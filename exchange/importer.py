@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from organisations.models import Actor, Municipality
 from plans.models import Activity, Goal, Indicator, Plan, PlanVersion, Responsibility, Term
+from stats.models import Statistic, StatisticAssignment
 
 from .choices import YES, ChoiceList, choice_lists, normalised
 from .data import (
@@ -28,6 +29,7 @@ from .data import (
     GOALS,
     INDICATORS,
     PLAN,
+    STATISTICS,
     Column,
     ParsedFile,
     Problem,
@@ -346,6 +348,15 @@ class _Checker:
             )
         return found
 
+    def actor_names_in(self, record: Record, key: str, written: list[str]) -> list[str]:
+        """Several actors' names as stored, each known actor once, sorted by name."""
+        found = []
+        for name in written:
+            actor = self.actor_name(record, key, name)
+            if actor and actor not in found:
+                found.append(actor)
+        return sorted(found, key=lambda n: (n.casefold(), n))
+
     def goal_exists(self, record: Record, key: str, code: str | None, codes: set[str]) -> None:
         if code and code not in codes:
             self.report(
@@ -470,6 +481,9 @@ class _Checker:
                     record, "target_year", _("The target year cannot be before the baseline year.")
                 )
                 failed.add("target_year")
+            values["reported_by"] = self.actor_names_in(
+                record, "reported_by", values["reported_by"]
+            )
             indicator = Indicator(**_indicator_fields(values))
             self.model_check(record, indicator, failed, ["version", "goal"])
             items.append(values)
@@ -503,12 +517,8 @@ class _Checker:
                     )
                 else:
                     values["lead"] = self.actor_name(record, "lead", leads[0])
-            co_actors = []
-            for name in values["co_actors"]:
-                found = self.actor_name(record, "co_actors", name)
-                if found and found != values["lead"] and found not in co_actors:
-                    co_actors.append(found)
-            values["co_actors"] = sorted(co_actors, key=lambda n: (n.casefold(), n))
+            co_actors = self.actor_names_in(record, "co_actors", values["co_actors"])
+            values["co_actors"] = [name for name in co_actors if name != values["lead"]]
             if self.validity and not values["continuous"]:
                 for key in ("start_year", "end_year"):
                     year = values[key]
@@ -529,6 +539,43 @@ class _Checker:
             items.append(values)
         return items
 
+    def statistics(self) -> list[dict]:
+        """Which actor reports which statistic: each pair once."""
+        items, seen = [], set()
+        for record in self.parsed.sections.get(STATISTICS.key, []):
+            values, failed = self.read(record, STATISTICS)
+            if values["actor"] and "actor" not in failed:
+                written = _split(values["actor"])
+                if len(written) > 1:
+                    self.report(
+                        record,
+                        "actor",
+                        _(
+                            "Write one actor per row: add a row for each actor that reports "
+                            "the statistic."
+                        ),
+                    )
+                    values["actor"] = None
+                else:
+                    values["actor"] = self.actor_name(record, "actor", written[0])
+            if not values["statistic"] or not values["actor"]:
+                continue
+            pair = (values["statistic"], normalised(values["actor"]))
+            if pair in seen:
+                label = self.lists[STATISTICS.column("statistic").choices].label(
+                    values["statistic"]
+                )
+                self.report(
+                    record,
+                    "actor",
+                    _("“%(actor)s” reporting “%(statistic)s” is listed more than once.")
+                    % {"actor": values["actor"], "statistic": label},
+                )
+                continue
+            seen.add(pair)
+            items.append(values)
+        return items
+
     def run(self) -> tuple[dict, list[Problem]]:
         plan = self.plan()
         data = {
@@ -539,6 +586,7 @@ class _Checker:
             "goals": self.goals(),
             "indicators": self.indicators(),
             "activities": self.activities(),
+            "statistics": self.statistics(),
         }
         return data, self.problems
 
@@ -575,7 +623,7 @@ def _goal_fields(item: dict) -> dict:
 
 
 def _indicator_fields(item: dict) -> dict:
-    fields = {key: value for key, value in item.items() if key != "goal"}
+    fields = {key: value for key, value in item.items() if key not in ("goal", "reported_by")}
     fields["baseline_value"] = _decimal(item["baseline_value"])
     fields["target_value"] = _decimal(item["target_value"])
     return fields
@@ -662,11 +710,18 @@ def _version_create(*, data: dict, municipality: Municipality, plan: Plan | None
     goals = _goals_create(data["goals"], version)
 
     indicators = data["indicators"]
-    Indicator.objects.bulk_create(
+    created = Indicator.objects.bulk_create(
         Indicator(
             version=version, goal=goals[item["goal"]], position=position, **_indicator_fields(item)
         )
         for item, position in zip(indicators, _positions(indicators, "goal"), strict=True)
+    )
+    Indicator.reported_by.through.objects.bulk_create(
+        Indicator.reported_by.through(
+            indicator_id=indicator.pk, actor_id=actors[normalised(name)].pk
+        )
+        for indicator, item in zip(created, indicators, strict=True)
+        for name in item["reported_by"]
     )
 
     terms: dict[tuple[str, str], Term] = {}
@@ -716,6 +771,20 @@ def _version_create(*, data: dict, municipality: Municipality, plan: Plan | None
             for activity, item in zip(activities, items, strict=True)
             for code in item[field]
         )
+    statistics: dict[str, Statistic] = {}
+    for statistic in sorted(
+        Statistic.objects.filter(Q(municipality__isnull=True) | Q(municipality=municipality)),
+        key=lambda s: s.municipality_id is not None,
+    ):
+        statistics.setdefault(statistic.code, statistic)
+    StatisticAssignment.objects.bulk_create(
+        StatisticAssignment(
+            version=version,
+            statistic=statistics[item["statistic"]],
+            actor=actors[normalised(item["actor"])],
+        )
+        for item in data["statistics"]
+    )
     return version
 
 

@@ -41,7 +41,11 @@ def data_to_records(document) -> ParsedFile:
             % {"format": FORMAT}
         )
     version = document.get("format_version")
-    if not isinstance(version, int) or isinstance(version, bool) or version > FORMAT_VERSION:
+    if (
+        not isinstance(version, int)
+        or isinstance(version, bool)
+        or not 1 <= version <= FORMAT_VERSION
+    ):
         return _fatal(
             _(
                 "The file has format version %(version)s, which this version of Handlingskraft "
@@ -57,6 +61,9 @@ def data_to_records(document) -> ParsedFile:
             items = [section] if isinstance(section, dict) else None
         else:
             items = section if isinstance(section, list) else None
+        if section is None and version < sheet.since:
+            parsed.sections[sheet.key] = []  # The file is older than the section.
+            continue
         if items is None:
             parsed.problems.append(
                 Problem(

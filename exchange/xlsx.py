@@ -20,9 +20,11 @@ from .choices import NO, YES, ChoiceList, in_every_language, normalised
 from .data import (
     ACTIVITIES,
     ACTORS,
+    INDICATORS,
     INSTRUCTIONS_TITLE,
     LISTS_TITLE,
     SHEETS,
+    STATISTICS,
     Column,
     Location,
     ParsedFile,
@@ -176,6 +178,10 @@ def _write_instructions(worksheet: Worksheet) -> None:
         "lead": ACTIVITIES.column("lead").label,
         "co_actors": ACTIVITIES.column("co_actors").label,
         "continuous": ACTIVITIES.column("continuous").label,
+        "reported_by": INDICATORS.column("reported_by").label,
+        "indicators": INDICATORS.title,
+        "statistics": STATISTICS.title,
+        "statistic": STATISTICS.column("statistic").label,
         "yes": _("Yes"),
         "lists": LISTS_TITLE,
     }
@@ -194,6 +200,15 @@ def _write_instructions(worksheet: Worksheet) -> None:
         _(
             "Every activity has exactly one actor under “%(lead)s”. Other responsible actors "
             "go under “%(co_actors)s”."
+        ),
+        _(
+            "On the sheet “%(indicators)s”, write under “%(reported_by)s” the actors that give "
+            "a value for the indicator in the yearly follow-up."
+        ),
+        _(
+            "On the sheet “%(statistics)s”, write one row for each statistic and actor that "
+            "reports it in the yearly follow-up. Choose the statistic under “%(statistic)s” "
+            "from the list; write an actor once per statistic."
         ),
         _("An actor must already exist in Handlingskraft or be listed on the sheet “%(actors)s”."),
         _(
@@ -304,6 +319,9 @@ def _read_workbook(workbook) -> ParsedFile:
             found[key] = workbook[title]
     for sheet in SHEETS:
         worksheet = found.get(sheet.key)
+        if worksheet is None and sheet.optional:
+            parsed.sections[sheet.key] = []  # E.g. a workbook made before the sheet existed.
+            continue
         if worksheet is None:
             parsed.problems.append(
                 Problem(

@@ -12,6 +12,7 @@ from django.db import models, transaction
 from django.db.models import Q
 
 from organisations.models import Actor, Municipality, User
+from stats.models import Statistic, StatisticAssignment
 
 from .models import Activity, Goal, Indicator, Plan, PlanVersion, Responsibility, Term
 from .services import (
@@ -351,6 +352,8 @@ GOALS = [
     },
 ]
 
+# "reported_by": the actors that give the indicator's value in the yearly follow-up. Kolada
+# figures are fetched, and the coordinator enters manual ones: nobody reports those.
 INDICATORS = [
     {
         "code": "M1",
@@ -369,6 +372,7 @@ INDICATORS = [
         "baseline": (2024, "34"),
         "target": (2028, "80"),
         "source": "follow_up",
+        "reported_by": ["sof", "utf", "vof"],
     },
     {
         "code": "M2",
@@ -384,6 +388,7 @@ INDICATORS = [
         "target": (2027, "85"),
         "source": "staff_survey",
         "by_gender": True,
+        "reported_by": ["sof", "utf", "vof", "kff"],
     },
     {
         "code": "M3",
@@ -447,6 +452,7 @@ INDICATORS = [
         "target": (2028, "20"),
         "source": "follow_up",
         "by_gender": True,
+        "reported_by": ["ifo"],
     },
     {
         "code": "M7",
@@ -464,6 +470,7 @@ INDICATORS = [
         "baseline": (2024, "60"),
         "target": (2026, "100"),
         "source": "follow_up",
+        "reported_by": ["utf"],
     },
     {
         "code": "M8",
@@ -479,6 +486,7 @@ INDICATORS = [
         "target": (2028, "900"),
         "source": "follow_up",
         "by_gender": True,
+        "reported_by": ["utf"],
     },
     {
         "code": "M9",
@@ -496,6 +504,7 @@ INDICATORS = [
         "baseline": (2024, "10"),
         "target": (2027, "75"),
         "source": "follow_up",
+        "reported_by": ["kff", "elev"],
     },
     {
         "code": "M10",
@@ -511,6 +520,40 @@ INDICATORS = [
         "target": (2026, "100"),
         "source": "manual",
     },
+]
+
+# Statistics are extendable too: Älvby counts the calls to its violence support team.
+LOCAL_STATISTICS = [
+    {
+        "code": "vst_advice_calls",
+        "name": "Samtal till Våldsstödsteamets rådgivning",
+        "definition": (
+            "Samtal under året till Våldsstödsteamets telefonrådgivning från våldsutsatta, "
+            "anhöriga och yrkesverksamma. Bara antal, inga uppgifter om den som ringer."
+        ),
+        "by_gender": True,
+        "by_age": False,
+        "position": 100,
+    },
+]
+
+# Which actor reports which aggregate statistic in the yearly follow-up of the adopted version:
+# (statistic code from stats.catalogue or LOCAL_STATISTICS, actor key).
+STATISTIC_ASSIGNMENTS = [
+    ("honour_cases", "ifo"),
+    ("concern_reports_honour", "ifo"),
+    ("travel_bans", "ifo"),
+    ("taken_abroad", "ifo"),
+    ("taken_abroad", "elev"),
+    ("staff_basic_training", "sof"),
+    ("staff_basic_training", "utf"),
+    ("staff_basic_training", "vof"),
+    ("staff_advanced_training", "sof"),
+    ("staff_advanced_training", "utf"),
+    ("staff_target_group", "sof"),
+    ("staff_target_group", "utf"),
+    ("staff_target_group", "vof"),
+    ("vst_advice_calls", "vst"),
 ]
 
 # An activity's goal is its code without the last part: 1.3.1.2 belongs to goal 1.3.1.
@@ -1150,9 +1193,16 @@ REVISION = {
             "Målvärdet för mått M1 höjs från 80 till 90 procent, eftersom fler än väntat har "
             "gått grundutbildningen.",
             "Aktivitet 1.4.3 om eftervåld förlängs till och med 2027.",
+            "Kultur- och fritidsförvaltningen lämnar också statistik om hur många på "
+            "fritidsgårdarna som gått grund- och fördjupningsutbildningen.",
         ]
     ),
     "indicator_targets": {"M1": "90"},
+    "statistic_assignments": [
+        ("staff_basic_training", "kff"),
+        ("staff_advanced_training", "kff"),
+        ("staff_target_group", "kff"),
+    ],
     "activity_years": {"1.4.3": (2026, 2027)},
     "new_activities": [
         {
@@ -1250,6 +1300,7 @@ def demo_load(*, reset: bool = False) -> Municipality:
     municipality = _saved(Municipality(**MUNICIPALITY))
     actors = _create_actors(municipality)
     terms = _create_terms(municipality)
+    statistics = _create_statistics(municipality)
     version = plan_create(
         municipality=municipality,
         title=PLAN["title"],
@@ -1261,16 +1312,18 @@ def demo_load(*, reset: bool = False) -> Municipality:
     version.change_summary = PLAN["change_summary"]
     _saved(version)
     _create_content(version, actors=actors, terms=terms)
+    _assign_statistics(version, STATISTIC_ASSIGNMENTS, actors=actors, statistics=statistics)
     adopted = plan_version_adopt(version=version, **PLAN["adoption"])
     adopted.full_clean()
-    _create_revision(adopted, actors=actors, terms=terms)
+    _create_revision(adopted, actors=actors, terms=terms, statistics=statistics)
     _create_users(municipality, actors=actors)
     return municipality
 
 
 def _demo_delete(municipality: Municipality) -> None:
-    """Delete in an order the PROTECT relations allow: plans (with their responsibilities),
-    users, then actors from the leaves up, then the municipality with its terms."""
+    """Delete in an order the PROTECT relations allow: plans (with their responsibilities,
+    indicators' reporters and statistic assignments), users, then actors from the leaves up,
+    then the municipality with its terms and statistics."""
     Plan.objects.filter(municipality=municipality).delete()
     User.objects.filter(municipality=municipality).delete()
     actors = Actor.objects.filter(municipality=municipality)
@@ -1309,6 +1362,29 @@ def _create_terms(municipality: Municipality) -> dict[tuple[str, str], Term]:
     return {(term.kind, term.code): term for term in available}
 
 
+def _create_statistics(municipality: Municipality) -> dict[str, Statistic]:
+    """The national statistics and the municipality's own, by code."""
+    for row in LOCAL_STATISTICS:
+        _saved(Statistic(municipality=municipality, **row))
+    available = Statistic.objects.filter(Q(municipality=None) | Q(municipality=municipality))
+    return {statistic.code: statistic for statistic in available}
+
+
+def _assign_statistics(
+    version: PlanVersion,
+    pairs: list[tuple[str, str]],
+    *,
+    actors: dict[str, Actor],
+    statistics: dict[str, Statistic],
+) -> None:
+    for code, actor_key in pairs:
+        assignment = StatisticAssignment(
+            version=version, statistic=statistics[code], actor=actors[actor_key]
+        )
+        assignment.full_clean()
+        assignment.save()
+
+
 def _create_content(
     version: PlanVersion, *, actors: dict[str, Actor], terms: dict[tuple[str, str], Term]
 ) -> None:
@@ -1338,7 +1414,7 @@ def _create_content(
             row["baseline"],
             row["target"],
         )
-        _saved(
+        indicator = _saved(
             Indicator(
                 version=version,
                 goal=goals[row["goal"]],
@@ -1357,6 +1433,7 @@ def _create_content(
                 position=position,
             )
         )
+        indicator.reported_by.set([actors[key] for key in row.get("reported_by", [])])
     activity_positions: Counter[str] = Counter()
     for row in ACTIVITIES:
         goal_code = _parent_code(row["code"])
@@ -1406,11 +1483,28 @@ def _create_activity(
 
 
 def _create_revision(
-    adopted: PlanVersion, *, actors: dict[str, Actor], terms: dict[tuple[str, str], Term]
+    adopted: PlanVersion,
+    *,
+    actors: dict[str, Actor],
+    terms: dict[tuple[str, str], Term],
+    statistics: dict[str, Statistic],
 ) -> PlanVersion:
     draft = plan_version_copy(version=adopted, label=REVISION["label"])
     draft.change_summary = REVISION["change_summary"]
     _saved(draft)
+    # The adopted version's statistic assignments, unless the copy service brought them along.
+    copied = set(draft.statistic_assignments.values_list("statistic_id", "actor_id"))
+    missing = [
+        (code, actor_key)
+        for code, actor_key in STATISTIC_ASSIGNMENTS
+        if (statistics[code].pk, actors[actor_key].pk) not in copied
+    ]
+    _assign_statistics(
+        draft,
+        [*missing, *REVISION["statistic_assignments"]],
+        actors=actors,
+        statistics=statistics,
+    )
     for code, target_value in REVISION["indicator_targets"].items():
         indicator = draft.indicators.get(code=code)
         indicator.target_value = target_value
@@ -1429,6 +1523,7 @@ def _create_revision(
         *draft.indicators.all(),
         *draft.activities.all(),
         *Responsibility.objects.filter(activity__version=draft),
+        *draft.statistic_assignments.all(),
     ]
     for item in copied:
         item.full_clean()

@@ -11,14 +11,15 @@ from exchange.xlsx import data_to_xlsx
 from organisations.models import Actor
 from plans.models import Activity, Goal, Indicator, Term
 from plans.services import activity_set_responsibilities
+from stats.models import Statistic, StatisticAssignment
 from tests.builders import make_actor, make_plan, term
 
 
 def database_counts() -> dict[str, int]:
-    """Rows in every table of the plans and organisations apps, many-to-many tables too."""
+    """Rows in every table of the apps an import writes to, many-to-many tables too."""
     return {
         model._meta.label: model.objects.count()
-        for app in ("organisations", "plans")
+        for app in ("organisations", "plans", "stats")
         for model in apps.get_app_config(app).get_models(include_auto_created=True)
     }
 
@@ -26,7 +27,9 @@ def database_counts() -> dict[str, int]:
 def make_rich_plan(municipality):
     """make_plan plus what a real plan has: a goal tree three levels deep, an actor tree with
     an external partner under its parent, co-responsible actors, a continuous activity, a
-    Kolada indicator, a term of the municipality's own, multi-line text and å, ä, ö."""
+    Kolada indicator, a term of the municipality's own, multi-line text and å, ä, ö; indicators
+    reported by several actors, and statistics (national and the municipality's own) reported by
+    actors, some of whom have no other part in the plan."""
     board = make_actor(municipality, "Socialnämnden")
     administration = make_actor(
         municipality,
@@ -44,6 +47,15 @@ def make_rich_plan(municipality):
         municipality, "Lokalpolisområde Åsele", Actor.Kind.EXTERNAL, parent=police
     )
     make_actor(municipality, "Tekniska nämnden")  # not in the plan: not exported
+    # Only report something: exported all the same, with the actors above them.
+    elderly_board = make_actor(municipality, "Vård- och omsorgsnämnden")
+    elderly_care = make_actor(
+        municipality,
+        "Vård- och omsorgsförvaltningen",
+        Actor.Kind.ADMINISTRATION,
+        parent=elderly_board,
+    )
+    support = make_actor(municipality, "Brottsofferjouren Åsele", Actor.Kind.EXTERNAL)
     version = make_plan(
         municipality,
         goals=2,
@@ -113,7 +125,34 @@ def make_rich_plan(municipality):
     )
     continuous.target_groups.set([own_group, term("target_group", "children_young")])
     activity_set_responsibilities(activity=continuous, lead=unit, co_actors=[local_police])
+    version.indicators.get(code="M2").reported_by.set([unit, elderly_care, school])
+    own_statistic = Statistic.objects.create(
+        municipality=municipality,
+        code="stodlinje",
+        name="Samtal till kommunens stödlinje",
+        by_age=False,
+        position=0,
+    )
+    for statistic, actor in [
+        (national_statistic("staff_basic_training"), school),
+        (national_statistic("honour_cases"), unit),
+        (own_statistic, support),
+        (national_statistic("staff_basic_training"), administration),
+        (national_statistic("travel_bans"), unit),
+    ]:
+        StatisticAssignment.objects.create(version=version, statistic=statistic, actor=actor)
     return version
+
+
+def national_statistic(code: str) -> Statistic:
+    return Statistic.objects.get(municipality=None, code=code)
+
+
+def make_own_statistic(municipality) -> Statistic:
+    """The rich plan's statistic of the municipality's own, for another municipality."""
+    return Statistic.objects.create(
+        municipality=municipality, code="stodlinje", name="Samtal till kommunens stödlinje"
+    )
 
 
 @pytest.fixture
@@ -155,6 +194,11 @@ def label_of(key: str, column_key: str) -> str:
 
 def title_of(key: str) -> str:
     return str(next(s for s in SHEETS if s.key == key).title)
+
+
+def first_free_row(content: bytes, key: str) -> int:
+    """The first empty row below a table sheet's rows."""
+    return sheet_of(open_workbook(content), key).max_row + 1
 
 
 def plan_row(field: str) -> int:

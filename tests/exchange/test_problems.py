@@ -10,11 +10,14 @@ from exchange.data import version_to_data
 from exchange.importer import ImportProblems, plan_version_import, plan_version_import_file
 from exchange.jsonfile import data_to_json
 from plans.models import Term
+from stats.models import Statistic
 
 from .conftest import (
     database_counts,
     edited,
+    first_free_row,
     label_of,
+    national_statistic,
     open_workbook,
     plan_row,
     save_workbook,
@@ -77,39 +80,76 @@ def test_an_activity_needs_exactly_one_lead(municipality, rich_xlsx, lead, messa
 
 
 def test_a_new_actor_needs_a_kind_and_a_known_parent(municipality, rich_xlsx):
+    row = first_free_row(rich_xlsx, "actors")
     problems = refused(
         municipality,
         edited(
             rich_xlsx,
-            ("actors", 8, "name", "Kvinnojouren Åsele"),
-            ("actors", 9, "name", "Tjejjouren"),
-            ("actors", 9, "kind", "External partner"),
-            ("actors", 9, "parent", "Okänd förening"),
+            ("actors", row, "name", "Kvinnojouren Åsele"),
+            ("actors", row + 1, "name", "Tjejjouren"),
+            ("actors", row + 1, "kind", "External partner"),
+            ("actors", row + 1, "parent", "Okänd förening"),
         ),
     )
 
-    assert "new actor" in at(problems, "actors", 8, "kind")
-    assert "Unknown actor “Okänd förening”" in at(problems, "actors", 9, "parent")
+    assert "new actor" in at(problems, "actors", row, "kind")
+    assert "Unknown actor “Okänd förening”" in at(problems, "actors", row + 1, "parent")
 
 
 def test_an_actor_listed_twice_or_inside_itself_is_refused(municipality, rich_xlsx):
+    row = first_free_row(rich_xlsx, "actors")
     problems = refused(
         municipality,
         edited(
             rich_xlsx,
-            ("actors", 8, "name", "socialnämnden"),
-            ("actors", 9, "name", "Nätverk A"),
-            ("actors", 9, "kind", "Working group"),
-            ("actors", 9, "parent", "Nätverk B"),
-            ("actors", 10, "name", "Nätverk B"),
-            ("actors", 10, "kind", "Working group"),
-            ("actors", 10, "parent", "Nätverk A"),
+            ("actors", row, "name", "socialnämnden"),
+            ("actors", row + 1, "name", "Nätverk A"),
+            ("actors", row + 1, "kind", "Working group"),
+            ("actors", row + 1, "parent", "Nätverk B"),
+            ("actors", row + 2, "name", "Nätverk B"),
+            ("actors", row + 2, "kind", "Working group"),
+            ("actors", row + 2, "parent", "Nätverk A"),
         ),
     )
 
-    assert "more than once" in at(problems, "actors", 8, "name")
-    assert "part of itself" in at(problems, "actors", 9, "parent")
-    assert "part of itself" in at(problems, "actors", 10, "parent")
+    assert "more than once" in at(problems, "actors", row, "name")
+    assert "part of itself" in at(problems, "actors", row + 1, "parent")
+    assert "part of itself" in at(problems, "actors", row + 2, "parent")
+
+
+def test_an_unknown_reporting_actor_is_reported_where_it_is_written(municipality, rich_xlsx):
+    problems = refused(
+        municipality,
+        edited(
+            rich_xlsx,
+            ("indicators", 3, "reported_by", "Socialförvaltningen;Okänd förvaltning"),
+        ),
+    )
+
+    message = at(problems, "indicators", 3, "reported_by")
+    assert "Unknown actor “Okänd förvaltning”" in message
+    assert "Socialförvaltningen" not in message
+    assert len(problems) == 1
+
+
+def test_a_reporting_actor_listed_on_the_actors_sheet_is_known(municipality, rich_xlsx):
+    row = first_free_row(rich_xlsx, "actors")
+    content = edited(
+        rich_xlsx,
+        ("actors", row, "name", "Fritidsförvaltningen"),
+        ("actors", row, "kind", "Administration"),
+        ("indicators", 4, "reported_by", " fritidsförvaltningen ; Socialförvaltningen"),
+        ("statistics", first_free_row(rich_xlsx, "statistics"), "statistic", "travel_bans"),
+        ("statistics", first_free_row(rich_xlsx, "statistics"), "actor", "Fritidsförvaltningen"),
+    )
+
+    version = plan_version_import_file(municipality=municipality, name="p.xlsx", content=content)
+
+    reporters = version.indicators.get(code="M2").reported_by.order_by("name")
+    assert [actor.name for actor in reporters] == ["Fritidsförvaltningen", "Socialförvaltningen"]
+    assert version.statistic_assignments.filter(
+        statistic__code="travel_bans", actor__name="Fritidsförvaltningen"
+    ).exists()
 
 
 # Required values, years, numbers ---------------------------------------------------------------
@@ -267,6 +307,125 @@ def test_another_municipalitys_own_terms_are_unknown(municipality, other_municip
     problems = refused(municipality, content)
 
     assert "“Grannar” is not in the list" in at(problems, "activities", 2, "target_groups")
+
+
+# Statistics to report ---------------------------------------------------------------------------
+# The rich plan's statistics sheet, rows 2-6: honour_cases / Individ- och familjeomsorgen,
+# travel_bans / Individ- och familjeomsorgen, staff_basic_training / Barn- och
+# utbildningsnämnden, staff_basic_training / Socialförvaltningen, stodlinje (its own) /
+# Brottsofferjouren Åsele.
+
+
+@pytest.mark.parametrize("statistic", ["Antal hedersmord", "honour", "grannar_statistik"])
+def test_an_unknown_statistic_is_reported_where_it_is_written(municipality, rich_xlsx, statistic):
+    problems = refused(municipality, edited(rich_xlsx, ("statistics", 3, "statistic", statistic)))
+
+    message = at(problems, "statistics", 3, "statistic")
+    assert f"“{statistic}” is not in the list" in message
+    assert "Travel bans applied for" in message  # the list to choose from
+    assert len(problems) == 1
+
+
+def test_another_municipalitys_own_statistic_is_unknown(
+    municipality, other_municipality, rich_xlsx
+):
+    Statistic.objects.create(
+        municipality=other_municipality, code="grannsamverkan", name="Grannsamverkan"
+    )
+
+    problems = refused(
+        municipality, edited(rich_xlsx, ("statistics", 3, "statistic", "Grannsamverkan"))
+    )
+
+    assert "“Grannsamverkan” is not in the list" in at(problems, "statistics", 3, "statistic")
+
+
+def test_an_unknown_actor_reporting_a_statistic_is_reported(municipality, rich_xlsx):
+    problems = refused(
+        municipality, edited(rich_xlsx, ("statistics", 6, "actor", "Brottsofferjouren Umeå"))
+    )
+
+    assert "Unknown actor “Brottsofferjouren Umeå”" in at(problems, "statistics", 6, "actor")
+    assert len(problems) == 1
+
+
+def test_a_statistic_reported_by_two_actors_in_one_row_is_refused(municipality, rich_xlsx):
+    problems = refused(
+        municipality,
+        edited(rich_xlsx, ("statistics", 3, "actor", "Socialförvaltningen; Socialnämnden")),
+    )
+
+    assert "one actor per row" in at(problems, "statistics", 3, "actor")
+    assert len(problems) == 1
+
+
+def test_a_statistic_assigned_twice_to_the_same_actor_is_refused(municipality, rich_xlsx):
+    """The same pair however it is written: code, label in another language, name in
+    another case."""
+    row = first_free_row(rich_xlsx, "statistics")
+    with translation.override("sv"):
+        swedish_label = str(national_statistic("travel_bans").label)
+    problems = refused(
+        municipality,
+        edited(
+            rich_xlsx,
+            ("statistics", row, "statistic", "travel_bans"),
+            ("statistics", row, "actor", "individ- och familjeomsorgen "),
+            ("statistics", row + 1, "statistic", swedish_label),
+            ("statistics", row + 1, "actor", "Individ- och familjeomsorgen"),
+        ),
+    )
+
+    for duplicate in (row, row + 1):
+        message = at(problems, "statistics", duplicate, "actor")
+        assert (
+            "“Individ- och familjeomsorgen” reporting “Travel bans applied for” is listed more "
+            "than once" in message
+        )
+    assert len(problems) == 2
+
+
+def test_a_statistics_row_needs_a_statistic_and_an_actor(municipality, rich_xlsx):
+    problems = refused(
+        municipality,
+        edited(rich_xlsx, ("statistics", 2, "statistic", None), ("statistics", 3, "actor", " ")),
+    )
+
+    assert "Fill in" in at(problems, "statistics", 2, "statistic")
+    assert "Fill in" in at(problems, "statistics", 3, "actor")
+    assert len(problems) == 2
+
+
+def test_statistics_are_read_by_code_stored_name_or_label_in_any_language(municipality, rich_xlsx):
+    row = first_free_row(rich_xlsx, "statistics")
+    content = edited(
+        rich_xlsx,
+        ("statistics", row, "statistic", "TAKEN_ABROAD"),
+        ("statistics", row, "actor", "Socialnämnden"),
+        ("statistics", row + 1, "statistic", "ansökningar om utreseförbud"),
+        ("statistics", row + 1, "actor", "Socialnämnden"),
+        (
+            "statistics",
+            row + 2,
+            "statistic",
+            " Reports of concern mentioning honour-related violence",
+        ),
+        ("statistics", row + 2, "actor", "Socialnämnden"),
+        ("statistics", row + 3, "statistic", "samtal till kommunens stödlinje"),
+        ("statistics", row + 3, "actor", "Socialnämnden"),
+    )
+
+    version = plan_version_import_file(municipality=municipality, name="p.xlsx", content=content)
+
+    assert set(
+        version.statistic_assignments.filter(actor__name="Socialnämnden").values_list(
+            "statistic__code", flat=True
+        )
+    ) == {"taken_abroad", "travel_bans", "concern_reports_honour", "stodlinje"}
+    own = version.statistic_assignments.get(
+        actor__name="Socialnämnden", statistic__code="stodlinje"
+    )
+    assert own.statistic.municipality == municipality
 
 
 # Goals and numbers ------------------------------------------------------------------------------
@@ -437,6 +596,9 @@ def test_json_problems_give_section_item_and_field(municipality, rich_version):
     data["indicators"][0]["unit"] = "procent"
     data["activities"][1]["lead"] = "Okänd nämnd"
     data["activities"][2]["co_actors"] = ["Socialnämnden", "Okänd partner"]
+    data["indicators"][2]["reported_by"] = ["Okänd förvaltning"]
+    data["statistics"][0]["statistic"] = "honor_cases"
+    data["statistics"].append(dict(data["statistics"][1]))
     before = database_counts()
 
     with pytest.raises(ImportProblems) as caught:
@@ -452,6 +614,9 @@ def test_json_problems_give_section_item_and_field(municipality, rich_version):
         ("indicators", 1, "unit"),
         ("activities", 2, "lead"),
         ("activities", 3, "co_actors"),
+        ("indicators", 3, "reported_by"),
+        ("statistics", 1, "statistic"),
+        ("statistics", len(data["statistics"]), "actor"),
     }
 
 
@@ -484,3 +649,24 @@ def test_the_models_own_rules_apply_to_imported_values(municipality, rich_versio
     assert database_counts() == before
     places = {(p.sheet, p.row, p.column) for p in caught.value.problems}
     assert places == {("actors", len(data["actors"]), "short_name"), ("goals", 2, "title")}
+
+
+def test_a_version_2_json_file_without_statistics_is_refused(municipality, rich_version):
+    data = version_to_data(rich_version)
+    del data["statistics"]
+    before = database_counts()
+
+    with pytest.raises(ImportProblems) as caught:
+        plan_version_import(municipality=municipality, data=data)
+
+    assert database_counts() == before
+    assert [(p.sheet, p.row) for p in caught.value.problems] == [("statistics", None)]
+    assert "no “statistics” section" in caught.value.problems[0].message
+
+
+@pytest.mark.parametrize("version", [0, 3, "2", True])
+def test_a_format_version_this_version_cannot_read_is_refused(municipality, rich_version, version):
+    data = version_to_data(rich_version)
+    data["format_version"] = version
+
+    assert "cannot read" in _file_problem(refused(municipality, data_to_json(data), "plan.json"))

@@ -11,6 +11,7 @@ from django.urls import reverse
 from exchange.data import version_to_data
 from organisations.models import User
 from plans.models import Plan, PlanVersion
+from stats.models import Statistic, StatisticAssignment
 from tests.builders import make_actor, make_plan, make_user
 from tests.conftest import signed_in
 
@@ -37,7 +38,7 @@ def test_a_coordinator_downloads_a_version_as_excel(coordinator_client, rich_ver
         'attachment; filename="handlingsplan-mot-vald-i-nara-relationer-asele-1-0.xlsx"'
     )
     workbook = openpyxl.load_workbook(io.BytesIO(response.content))
-    assert len(workbook.sheetnames) == 7
+    assert len(workbook.sheetnames) == 8
 
 
 def test_a_coordinator_downloads_a_version_as_json(coordinator_client, rich_version):
@@ -92,6 +93,16 @@ def _queries(client, url) -> int:
     return len(context.captured_queries)
 
 
+def _with_reporting(version, actors) -> PlanVersion:
+    """Every indicator reported by all the actors, each reporting every statistic."""
+    for indicator in version.indicators.all():
+        indicator.reported_by.set(actors)
+    for statistic in Statistic.objects.filter(municipality=None)[: len(actors)]:
+        for actor in actors:
+            StatisticAssignment.objects.create(version=version, statistic=statistic, actor=actor)
+    return version
+
+
 @pytest.mark.parametrize("name", ["exchange:version_export_xlsx", "exchange:version_export_json"])
 def test_export_makes_the_same_number_of_queries_for_1_and_3_items(
     municipality, coordinator_client, django_assert_num_queries, name
@@ -99,6 +110,8 @@ def test_export_makes_the_same_number_of_queries_for_1_and_3_items(
     actors = [make_actor(municipality, f"Aktör {n}") for n in range(3)]
     small = make_plan(municipality, goals=1, activities_per_goal=1, actors=actors[:2])
     large = make_plan(municipality, goals=3, activities_per_goal=3, actors=actors, title="Stor")
+    _with_reporting(small, actors[:1])
+    _with_reporting(large, actors)
     expected = _queries(coordinator_client, reverse(name, args=[small.pk]))
 
     with django_assert_num_queries(expected):
@@ -115,8 +128,11 @@ def test_building_the_data_makes_the_same_number_of_queries_for_1_and_3_items(
     large = PlanVersion.objects.select_related("plan").get(
         pk=make_plan(municipality, goals=3, activities_per_goal=3, actors=actors, title="B").pk
     )
+    _with_reporting(small, actors[:1])
+    _with_reporting(large, actors)
     with CaptureQueriesContext(connection) as context:
         version_to_data(small)
+    assert len(version_to_data(large)["statistics"]) == 9
 
     with django_assert_num_queries(len(context.captured_queries)):
         version_to_data(large)

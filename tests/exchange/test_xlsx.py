@@ -30,7 +30,7 @@ def test_the_workbook_has_instructions_the_plan_sheets_and_the_lists(rich_xlsx):
         *(str(sheet.title) for sheet in SHEETS),
         workbook.sheetnames[-1],
     ]
-    assert len(workbook.sheetnames) == 7
+    assert len(workbook.sheetnames) == 8
 
 
 def test_headings_are_bold_frozen_and_columns_wide_enough(rich_xlsx):
@@ -57,6 +57,59 @@ def test_closed_lists_have_dropdowns(rich_xlsx):
     assert validated_columns(sheet_of(workbook, "activities")) == {
         column_of("activities", key) for key in ("continuous", "activity_type")
     }
+    assert validated_columns(sheet_of(workbook, "statistics")) == {
+        column_of("statistics", "statistic")
+    }
+
+
+def test_the_lists_sheet_offers_national_statistics_and_the_municipalitys_own(
+    rich_version, municipality
+):
+    with translation.override("en"):
+        lists = choice_lists(municipality)
+        workbook = open_workbook(data_to_xlsx(version_to_data(rich_version), lists=lists))
+        title = str(lists["statistic"].title)
+    lists_sheet = workbook.worksheets[-1]
+    column = next(cell.column for cell in lists_sheet[1] if cell.value == title)
+    values = [
+        row[0]
+        for row in lists_sheet.iter_rows(
+            min_row=2, min_col=column, max_col=column, values_only=True
+        )
+        if row[0] is not None
+    ]
+
+    assert values[0] == "Cases opened in social services concerning honour-related violence"
+    assert values[-1] == "Samtal till kommunens stödlinje"
+    assert "Travel bans applied for" in values
+    # The dropdown on the statistics sheet points at this column, as many rows as it has.
+    validation = sheet_of(workbook, "statistics").data_validations.dataValidation[0]
+    assert validation.formula1.endswith(f"${len(values) + 1}")
+
+
+def test_statistics_and_reporting_actors_are_written_readably(rich_version, municipality):
+    with translation.override("en"):
+        workbook = open_workbook(
+            data_to_xlsx(version_to_data(rich_version), lists=choice_lists(municipality))
+        )
+        statistics = sheet_of(workbook, "statistics")
+        indicators = sheet_of(workbook, "indicators")
+        instructions = " ".join(
+            str(c.value) for row in workbook.worksheets[0].iter_rows() for c in row if c.value
+        )
+
+    assert [c.value for c in statistics[1]] == ["Statistic", "Reported by"]
+    assert [c.value for c in statistics[3]] == [
+        "Travel bans applied for",
+        "Individ- och familjeomsorgen",
+    ]
+    assert statistics.max_row == 6
+    reported_by = indicators.cell(row=4, column=column_of("indicators", "reported_by")).value
+    assert reported_by == (
+        "Barn- och utbildningsnämnden; Individ- och familjeomsorgen; Vård- och omsorgsförvaltningen"
+    )
+    assert "On the sheet “Statistics”" in instructions
+    assert "under “Reported by”" in instructions
 
 
 def test_the_lists_sheet_offers_the_municipalitys_own_terms(rich_xlsx):

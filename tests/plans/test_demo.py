@@ -8,12 +8,34 @@ from django.core.management import call_command
 from django.db.models import Count, Q
 
 from organisations.models import Actor, Municipality, User
-from plans.demo import DEMO_PASSWORD, demo_load, demo_municipality, demo_sign_ins
+from plans.demo import (
+    ACTORS,
+    DEMO_PASSWORD,
+    INDICATORS,
+    REVISION,
+    STATISTIC_ASSIGNMENTS,
+    demo_load,
+    demo_municipality,
+    demo_sign_ins,
+)
 from plans.models import Activity, Goal, Indicator, Plan, PlanVersion, Responsibility, Term
 from plans.services import version_adoption_problems
+from stats.models import Statistic, StatisticAssignment
 from tests.builders import make_municipality, make_plan
 
-COUNTED = [Municipality, Actor, User, Term, Plan, PlanVersion, Goal, Indicator, Activity]
+COUNTED = [
+    Municipality,
+    Actor,
+    User,
+    Term,
+    Plan,
+    PlanVersion,
+    Goal,
+    Indicator,
+    Activity,
+    Statistic,
+    StatisticAssignment,
+]
 
 
 def load(*args: str) -> str:
@@ -30,6 +52,7 @@ def counts() -> dict[str, int]:
         for name in ("prevention_levels", "violence_areas", "target_groups")
     )
     result["user actors"] = User.actors.through.objects.count()
+    result["indicator reporters"] = Indicator.reported_by.through.objects.count()
     return result
 
 
@@ -140,6 +163,67 @@ def test_a_draft_revision_shows_what_changed(adopted):
         draft.indicators.get(code="M1").target_value
         != adopted.indicators.get(code="M1").target_value
     )
+
+
+def test_every_actor_that_reports_something_exists(demo):
+    keys = {actor["key"] for actor in ACTORS}
+    named = {key for row in INDICATORS for key in row.get("reported_by", [])}
+    named |= {key for _code, key in STATISTIC_ASSIGNMENTS + REVISION["statistic_assignments"]}
+    assert named <= keys
+    reporters = Actor.objects.filter(
+        Q(reported_indicators__version__plan__municipality=demo)
+        | Q(statistic_assignments__version__plan__municipality=demo)
+    ).distinct()
+    assert reporters.count() >= 5
+    assert set(reporters.values_list("municipality", flat=True)) == {demo.pk}
+
+
+def test_indicators_say_who_reports_them(adopted):
+    reported = adopted.indicators.filter(reported_by__isnull=False).distinct()
+    assert reported.count() >= 4
+    # Staff-survey figures come from the administrations; Kolada figures are fetched.
+    survey = adopted.indicators.get(source=Indicator.Source.STAFF_SURVEY)
+    assert survey.reported_by.count() >= 3
+    assert set(survey.reported_by.values_list("kind", flat=True)) == {Actor.Kind.ADMINISTRATION}
+    assert not adopted.indicators.filter(
+        source=Indicator.Source.KOLADA, reported_by__isnull=False
+    ).exists()
+    follow_up = adopted.indicators.filter(source=Indicator.Source.FOLLOW_UP)
+    assert not follow_up.filter(reported_by__isnull=True).exists()
+
+
+def test_the_adopted_version_assigns_national_and_own_statistics(demo, adopted):
+    assignments = adopted.statistic_assignments.select_related("statistic", "actor")
+    assert assignments.count() >= 5
+    by_code = {}
+    for assignment in assignments:
+        by_code.setdefault(assignment.statistic.code, set()).add(assignment.actor.name)
+    for code in ("honour_cases", "concern_reports_honour", "travel_bans", "taken_abroad"):
+        assert "Individ- och familjeomsorgen" in by_code[code]
+    for code in ("staff_basic_training", "staff_advanced_training", "staff_target_group"):
+        assert {"Socialförvaltningen", "Utbildningsförvaltningen"} <= by_code[code]
+    national = set(Statistic.objects.filter(municipality=None).values_list("code", flat=True))
+    assert national <= set(by_code)
+    assert assignments.filter(statistic__municipality=demo).exists()
+    for assignment in assignments:
+        assignment.full_clean()
+
+
+def test_the_draft_revision_keeps_the_statistics_and_adds_some(adopted):
+    draft = PlanVersion.objects.get(plan=adopted.plan, status=PlanVersion.Status.DRAFT)
+
+    def pairs(version):
+        return set(version.statistic_assignments.values_list("statistic__code", "actor__name"))
+
+    assert pairs(adopted) < pairs(draft)
+    assert ("staff_basic_training", "Kultur- och fritidsförvaltningen") in pairs(draft) - pairs(
+        adopted
+    )
+    reporters = {
+        indicator.code: set(indicator.reported_by.all()) for indicator in adopted.indicators.all()
+    }
+    for indicator in draft.indicators.all():
+        assert set(indicator.reported_by.all()) == reporters[indicator.code]
 
 
 @pytest.mark.parametrize("role", list(User.Role))
