@@ -72,7 +72,9 @@ class ActivityAnswerForm(forms.Form):
 
     @property
     def main_fields(self):
-        return [field for field in self.visible_fields() if not field.name.startswith("participants_")]
+        return [
+            field for field in self.visible_fields() if not field.name.startswith("participants_")
+        ]
 
     def missing(self) -> list[str]:
         data, missing = self.cleaned_data, []
@@ -200,7 +202,12 @@ class StatisticForm(forms.Form):
 class StandardQuestionsForm(forms.ModelForm):
     class Meta:
         model = Questionnaire
-        fields = ["plan_followed_up", "plan_followed_up_comment", "coordination_needs", "other_comments"]
+        fields = [
+            "plan_followed_up",
+            "plan_followed_up_comment",
+            "coordination_needs",
+            "other_comments",
+        ]
         widgets = {
             "plan_followed_up": forms.RadioSelect,
             "plan_followed_up_comment": forms.Textarea(attrs={"rows": 2}),
@@ -251,7 +258,9 @@ class OwnQuestionsForm(forms.Form):
 
     def values(self) -> dict[int, str]:
         return {
-            question.pk: "" if (value := self.cleaned_data.get(f"q{question.pk}")) is None else str(value)
+            question.pk: ""
+            if (value := self.cleaned_data.get(f"q{question.pk}")) is None
+            else str(value)
             for question in self.questions
         }
 
@@ -266,7 +275,14 @@ class OwnQuestionsForm(forms.Form):
 class RoundForm(forms.ModelForm):
     class Meta:
         model = FollowUpRound
-        fields = ["year", "opens_on", "deadline", "message", "reminder_days_before", "reminder_days_after"]
+        fields = [
+            "year",
+            "opens_on",
+            "deadline",
+            "message",
+            "reminder_days_before",
+            "reminder_days_after",
+        ]
         widgets = {
             "opens_on": forms.DateInput(attrs={"type": "date"}),
             "deadline": forms.DateInput(attrs={"type": "date"}),
@@ -277,7 +293,9 @@ class RoundForm(forms.ModelForm):
         self.instance.version = version
         years = version.years()
         if years:
-            self.fields["year"].help_text = _("A year within the plan's validity, %(start)s–%(end)s.") % {
+            self.fields["year"].help_text = _(
+                "A year within the plan's validity, %(start)s–%(end)s."
+            ) % {
                 "start": years.start,
                 "end": years.stop - 1,
             }
@@ -310,7 +328,9 @@ class ReturnForm(forms.Form):
 
 
 class DeadlineForm(forms.Form):
-    deadline = forms.DateField(label=_("New deadline"), widget=forms.DateInput(attrs={"type": "date"}))
+    deadline = forms.DateField(
+        label=_("New deadline"), widget=forms.DateInput(attrs={"type": "date"})
+    )
 
 
 class QuestionnaireForms:
@@ -332,7 +352,12 @@ class QuestionnaireForms:
             }
             initial |= {f"participants_{p.gender}": p.count for p in answer.participants.all()}
             form = ActivityAnswerForm(
-                data, answer=answer, levels=levels, groups=groups, initial=initial, prefix=f"a{answer.pk}"
+                data,
+                answer=answer,
+                levels=levels,
+                groups=groups,
+                initial=initial,
+                prefix=f"a{answer.pk}",
             )
             form.others = content.other_accounts.get(answer.activity_id, [])
             self.activities.append(form)
@@ -387,7 +412,11 @@ class QuestionnaireForms:
     def error_list(self) -> list[tuple[str, str, str]]:
         """(field id, label, message) for every error on the page, for the summary."""
         return [
-            (form[name].auto_id if name in form.fields else "", form[name].label if name in form.fields else "", message)
+            (
+                form[name].auto_id if name in form.fields else "",
+                form[name].label if name in form.fields else "",
+                message,
+            )
             for form in self.all()
             for name, messages in form.errors.items()
             for message in messages
@@ -431,12 +460,21 @@ class QuestionnaireForms:
             "indicators": {
                 form.answer.pk: {
                     name: form.cleaned_data.get(name)
-                    for name in ("year", "value", "numerator", "denominator", "value_women", "value_men")
+                    for name in (
+                        "year",
+                        "value",
+                        "numerator",
+                        "denominator",
+                        "value_women",
+                        "value_men",
+                    )
                 }
                 | {"comment": form.cleaned_data.get("comment", "")}
                 for form in self.indicators
             },
             "statistics": {form.statistic.pk: sorted(form.cells()) for form in self.statistics},
-            "standard": {name: self.standard.cleaned_data[name] for name in StandardQuestionsForm.Meta.fields},
+            "standard": {
+                name: self.standard.cleaned_data[name] for name in StandardQuestionsForm.Meta.fields
+            },
             "questions": self.own.values(),
         }

@@ -3,7 +3,7 @@ actor, and the answers it gives."""
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -30,9 +30,7 @@ class FollowUpRound(models.Model):
     year = models.PositiveSmallIntegerField(_("year followed up"), validators=YEAR_VALIDATORS)
     opens_on = models.DateField(_("opens"), default=timezone.localdate)
     deadline = models.DateField(_("deadline"))
-    message = models.TextField(
-        _("message to the reporters"), blank=True, validators=FREE_TEXT
-    )
+    message = models.TextField(_("message to the reporters"), blank=True, validators=FREE_TEXT)
     reminder_days_before = models.CharField(
         _("reminders before the deadline (days)"),
         max_length=60,
@@ -45,7 +43,9 @@ class FollowUpRound(models.Model):
         default="1,7",
         help_text=_("Days after the deadline, separated by commas, e.g. 1,7."),
     )
-    status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.OPEN)
+    status = models.CharField(
+        _("status"), max_length=8, choices=Status.choices, default=Status.OPEN
+    )
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
 
@@ -217,8 +217,13 @@ class Questionnaire(models.Model):
         self.save()
 
     def send_back(self, user, comment: str) -> None:
-        if self.status not in (self.Status.SUBMITTED, self.Status.APPROVED) or not self.round.is_open:
-            raise ValidationError(_("Only a submitted questionnaire in an open round can be returned."))
+        if (
+            self.status not in (self.Status.SUBMITTED, self.Status.APPROVED)
+            or not self.round.is_open
+        ):
+            raise ValidationError(
+                _("Only a submitted questionnaire in an open round can be returned.")
+            )
         self.touch(user)
         self.status = self.Status.RETURNED
         self.return_comment = comment
@@ -227,7 +232,9 @@ class Questionnaire(models.Model):
 
     def approve(self, user) -> None:
         if self.status != self.Status.SUBMITTED or not self.round.is_open:
-            raise ValidationError(_("Only a submitted questionnaire in an open round can be approved."))
+            raise ValidationError(
+                _("Only a submitted questionnaire in an open round can be approved.")
+            )
         self.touch(user)
         self.status = self.Status.APPROVED
         self.approved_at = timezone.now()
@@ -275,18 +282,28 @@ class ActivityAnswer(models.Model):
             )
         ]
 
+    def __str__(self) -> str:
+        return f"{self.questionnaire.actor}: {self.activity.code}"
+
 
 class Participants(models.Model):
     """How many took part in an activity, by gender (aggregate only)."""
 
-    answer = models.ForeignKey(ActivityAnswer, on_delete=models.CASCADE, related_name="participants")
+    answer = models.ForeignKey(
+        ActivityAnswer, on_delete=models.CASCADE, related_name="participants"
+    )
     gender = models.CharField(max_length=8, choices=Gender.choices)
     count = models.PositiveIntegerField(validators=COUNT_VALIDATORS)
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["answer", "gender"], name="participants_once_per_gender")
+            models.UniqueConstraint(
+                fields=["answer", "gender"], name="participants_once_per_gender"
+            )
         ]
+
+    def __str__(self) -> str:
+        return f"{self.gender}: {self.count}"
 
 
 class IndicatorAnswer(models.Model):
@@ -317,6 +334,9 @@ class IndicatorAnswer(models.Model):
             )
         ]
 
+    def __str__(self) -> str:
+        return f"{self.questionnaire.actor}: {self.indicator.code}"
+
 
 class StatisticCount(models.Model):
     """One cell of a statistic: a count for a gender category and age band."""
@@ -337,6 +357,9 @@ class StatisticCount(models.Model):
             )
         ]
 
+    def __str__(self) -> str:
+        return f"{self.statistic_id} {self.gender} {self.age_band}: {self.count}"
+
 
 class QuestionAnswer(models.Model):
     questionnaire = models.ForeignKey(
@@ -351,6 +374,9 @@ class QuestionAnswer(models.Model):
                 fields=["questionnaire", "question"], name="one_answer_per_question"
             )
         ]
+
+    def __str__(self) -> str:
+        return self.value
 
 
 class Reminder(models.Model):
@@ -368,3 +394,6 @@ class Reminder(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["questionnaire", "key"], name="reminder_sent_once")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.key} {self.sent_at:%Y-%m-%d}"

@@ -46,7 +46,9 @@ def questionnaires_visible_to(user) -> QuerySet[Questionnaire]:
 
 def questionnaire_for(user, pk: int) -> Questionnaire:
     return get_object_or_404(
-        questionnaires_visible_to(user).select_related("round__version__plan", "actor", "changed_by"),
+        questionnaires_visible_to(user).select_related(
+            "round__version__plan", "actor", "changed_by"
+        ),
         pk=pk,
     )
 
@@ -64,14 +66,18 @@ class QuestionnaireContent:
     other_accounts: dict[int, list[ActivityAnswer]] = field(default_factory=dict)
 
 
-def questionnaire_content(questionnaire: Questionnaire, *, with_others: bool = False) -> QuestionnaireContent:
+def questionnaire_content(
+    questionnaire: Questionnaire, *, with_others: bool = False
+) -> QuestionnaireContent:
     round_ = questionnaire.round
     answers = list(
         questionnaire.activity_answers.select_related("activity__goal")
         .prefetch_related(
             Prefetch(
                 "activity__responsibilities",
-                queryset=Responsibility.objects.select_related("actor").order_by("-role", "actor__name"),
+                queryset=Responsibility.objects.select_related("actor").order_by(
+                    "-role", "actor__name"
+                ),
             ),
             "levels_reached",
             "groups_reached",
@@ -88,13 +94,18 @@ def questionnaire_content(questionnaire: Questionnaire, *, with_others: bool = F
         a.statistic
         for a in StatisticAssignment.objects.filter(
             version_id=round_.version_id, actor_id=questionnaire.actor_id
-        ).select_related("statistic").order_by("statistic__municipality_id", "statistic__position", "statistic__name")
+        )
+        .select_related("statistic")
+        .order_by("statistic__municipality_id", "statistic__position", "statistic__name")
     ]
     counts = {
-        (c.statistic_id, c.gender, c.age_band): c.count for c in questionnaire.statistic_counts.all()
+        (c.statistic_id, c.gender, c.age_band): c.count
+        for c in questionnaire.statistic_counts.all()
     }
     questions = list(round_.questions.all())
-    values = {a.question_id: a.value for a in QuestionAnswer.objects.filter(questionnaire=questionnaire)}
+    values = {
+        a.question_id: a.value for a in QuestionAnswer.objects.filter(questionnaire=questionnaire)
+    }
     content = QuestionnaireContent(
         questionnaire, answers, indicator_answers, statistics, counts, questions, values
     )
@@ -132,9 +143,7 @@ class Dashboard:
 
     @property
     def answered(self) -> int:
-        return sum(
-            1 for row in self.rows if row.questionnaire.status in ("submitted", "approved")
-        )
+        return sum(1 for row in self.rows if row.questionnaire.status in ("submitted", "approved"))
 
     @property
     def response_rate(self) -> int:
@@ -175,9 +184,11 @@ def questionnaires_of_reporter(user) -> QuerySet[Questionnaire]:
 def reporters_of(actor_ids) -> dict[int, list[User]]:
     """Active reporters with an e-mail address, per actor."""
     result: dict[int, list[User]] = defaultdict(list)
-    users = User.objects.filter(
-        actors__in=actor_ids, role=User.Role.REPORTER, is_active=True
-    ).exclude(email="").prefetch_related(Prefetch("actors", queryset=Actor.objects.filter(pk__in=actor_ids)))
+    users = (
+        User.objects.filter(actors__in=actor_ids, role=User.Role.REPORTER, is_active=True)
+        .exclude(email="")
+        .prefetch_related(Prefetch("actors", queryset=Actor.objects.filter(pk__in=actor_ids)))
+    )
     for user in users.distinct():
         for actor in user.actors.all():
             result[actor.pk].append(user)
@@ -272,8 +283,12 @@ def answer_differences(
     saved = saved_answers(content)
     models = {"activities": ActivityAnswer, "indicators": IndicatorAnswer}
     names = {
-        "activities": {a.pk: f"{a.activity.code} {a.activity.title}" for a in content.activity_answers},
-        "indicators": {a.pk: f"{a.indicator.code} {a.indicator.title}" for a in content.indicator_answers},
+        "activities": {
+            a.pk: f"{a.activity.code} {a.activity.title}" for a in content.activity_answers
+        },
+        "indicators": {
+            a.pk: f"{a.indicator.code} {a.indicator.title}" for a in content.indicator_answers
+        },
         "statistics": {s.pk: str(s.label) for s in content.statistics},
     }
     differences = []
@@ -284,7 +299,9 @@ def answer_differences(
                 if _normal(value) != _normal(theirs):
                     label = f"{names[section][pk]}: {_field_label(models[section], name)}"
                     differences.append(
-                        Difference(label, _readable(value, term_labels), _readable(theirs, term_labels))
+                        Difference(
+                            label, _readable(value, term_labels), _readable(theirs, term_labels)
+                        )
                     )
     for pk, cells in saved["statistics"].items():
         theirs = mine["statistics"].get(pk, [])

@@ -71,7 +71,10 @@ def round_open(
 
     actor_ids = sorted(responsible_actor_ids(version))
     questionnaires = Questionnaire.objects.bulk_create(
-        [Questionnaire(round=round_, actor_id=actor_id, deadline=deadline) for actor_id in actor_ids]
+        [
+            Questionnaire(round=round_, actor_id=actor_id, deadline=deadline)
+            for actor_id in actor_ids
+        ]
     )
     by_actor = {q.actor_id: q for q in questionnaires}
     ActivityAnswer.objects.bulk_create(
@@ -141,7 +144,10 @@ def questionnaire_save(
         activity_rows, ["status", "what_was_done", "obstacles", "next_step"]
     )
     row_ids = [row.pk for row in activity_rows]
-    for relation, key in (("levels_reached", "levels_reached"), ("groups_reached", "groups_reached")):
+    for relation, key in (
+        ("levels_reached", "levels_reached"),
+        ("groups_reached", "groups_reached"),
+    ):
         through = getattr(ActivityAnswer, relation).through
         through.objects.filter(activityanswer_id__in=row_ids).delete()
         through.objects.bulk_create(

@@ -12,7 +12,17 @@ urlpatterns = [
     path("rounds/<int:pk>/questions/", views.round_questions, name="round_questions"),
     path("followup/mine/", views.my_questionnaires, name="my_questionnaires"),
     path("questionnaires/<int:pk>/", views.questionnaire, name="questionnaire"),
-    path("questionnaires/<int:pk>/return/", views.questionnaire_return, name="questionnaire_return"),
-    path("questionnaires/<int:pk>/approve/", views.questionnaire_approve, name="questionnaire_approve"),
-    path("questionnaires/<int:pk>/deadline/", views.questionnaire_deadline, name="questionnaire_deadline"),
+    path(
+        "questionnaires/<int:pk>/return/", views.questionnaire_return, name="questionnaire_return"
+    ),
+    path(
+        "questionnaires/<int:pk>/approve/",
+        views.questionnaire_approve,
+        name="questionnaire_approve",
+    ),
+    path(
+        "questionnaires/<int:pk>/deadline/",
+        views.questionnaire_deadline,
+        name="questionnaire_deadline",
+    ),
 ]

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from organisations.models import User
 from organisations.permissions import (
     can_answer,
     can_review_followup,
@@ -16,13 +17,11 @@ from organisations.permissions import (
     member_required,
     role_required,
 )
-from organisations.models import User
 from plans.models import Term
 from plans.queries import terms_for, version_for
 
 from . import exports, queries, services
 from .forms import DeadlineForm, QuestionnaireForms, ReturnForm, RoundForm, RoundQuestionForm
-from .models import FollowUpRound
 
 
 @member_required
@@ -48,7 +47,9 @@ def round_create(request: HttpRequest, pk: int) -> HttpResponse:
     if version.status != version.Status.ADOPTED:
         messages.error(request, _("Only an adopted plan can be followed up."))
         return redirect("followup:version_rounds", pk=version.pk)
-    form = RoundForm(request.POST or None, version=version, initial={"year": timezone.localdate().year - 1})
+    form = RoundForm(
+        request.POST or None, version=version, initial={"year": timezone.localdate().year - 1}
+    )
     if request.method == "POST" and form.is_valid():
         round_ = services.round_open(version=version, **form.cleaned_data)
         messages.success(
@@ -104,7 +105,12 @@ def round_questions(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "followup/round_questions.html",
-        {"round": round_, "version": round_.version, "form": form, "questions": round_.questions.all()},
+        {
+            "round": round_,
+            "version": round_.version,
+            "form": form,
+            "questions": round_.questions.all(),
+        },
     )
 
 
@@ -113,7 +119,10 @@ def my_questionnaires(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "followup/my_questionnaires.html",
-        {"questionnaires": queries.questionnaires_of_reporter(request.user), "today": timezone.localdate()},
+        {
+            "questionnaires": queries.questionnaires_of_reporter(request.user),
+            "today": timezone.localdate(),
+        },
     )
 
 
@@ -157,7 +166,11 @@ def questionnaire(request: HttpRequest, pk: int) -> HttpResponse:
         response = _save(request, questionnaire, forms, context, term_labels, context["is_htmx"])
         if response:
             return response
-    template = "followup/questionnaire_status.html" if context["is_htmx"] else "followup/questionnaire.html"
+    template = (
+        "followup/questionnaire_status.html"
+        if context["is_htmx"]
+        else "followup/questionnaire.html"
+    )
     return render(request, template, context)
 
 
@@ -194,7 +207,9 @@ def _save(request, questionnaire, forms, context, term_labels, autosave: bool):
         context["revision"] = saved.revision
         return None
     if submit:
-        messages.success(request, _("Thank you! The questionnaire is submitted to the coordinator."))
+        messages.success(
+            request, _("Thank you! The questionnaire is submitted to the coordinator.")
+        )
     else:
         messages.success(request, _("Your answers are saved as a draft."))
     return redirect("followup:questionnaire", pk=questionnaire.pk)
@@ -211,7 +226,10 @@ def questionnaire_return(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
-            messages.success(request, _("The questionnaire was returned to %(actor)s.") % {"actor": questionnaire.actor})
+            messages.success(
+                request,
+                _("The questionnaire was returned to %(actor)s.") % {"actor": questionnaire.actor},
+            )
     else:
         messages.error(request, _("Write a comment that says what should be completed."))
     return redirect("followup:questionnaire", pk=pk)
@@ -226,7 +244,10 @@ def questionnaire_approve(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, _("The questionnaire from %(actor)s is approved.") % {"actor": questionnaire.actor})
+        messages.success(
+            request,
+            _("The questionnaire from %(actor)s is approved.") % {"actor": questionnaire.actor},
+        )
     return redirect("followup:round_dashboard", pk=questionnaire.round_id)
 
 

@@ -1324,6 +1324,11 @@ def _demo_delete(municipality: Municipality) -> None:
     """Delete in an order the PROTECT relations allow: plans (with their responsibilities,
     indicators' reporters and statistic assignments), users, then actors from the leaves up,
     then the municipality with its terms and statistics."""
+    # Follow-up rounds protect the plan's activities and actors: they go first. Imported
+    # here because the follow-up builds on plans, not the other way round.
+    from followup.models import FollowUpRound
+
+    FollowUpRound.objects.filter(version__plan__municipality=municipality).delete()
     Plan.objects.filter(municipality=municipality).delete()
     User.objects.filter(municipality=municipality).delete()
     actors = Actor.objects.filter(municipality=municipality)

@@ -6,19 +6,25 @@ from django.utils.translation import gettext_lazy as _
 NATIONAL_STATISTICS = {
     "honour_cases": (
         _("Cases opened in social services concerning honour-related violence"),
-        _("Investigations opened during the year where honour-related violence or oppression is part of the concern."),
+        _(
+            "Investigations opened during the year where honour-related violence or oppression is part of the concern."
+        ),
         True,
         True,
     ),
     "taken_abroad": (
         _("Children and young people taken abroad where honour-related violence is suspected"),
-        _("Known cases during the year of children and young people taken abroad, or kept abroad, where honour-related violence is suspected."),
+        _(
+            "Known cases during the year of children and young people taken abroad, or kept abroad, where honour-related violence is suspected."
+        ),
         True,
         True,
     ),
     "concern_reports_honour": (
         _("Reports of concern mentioning honour-related violence"),
-        _("Reports of concern (orosanmälningar) received during the year that mention honour-related violence or oppression."),
+        _(
+            "Reports of concern (orosanmälningar) received during the year that mention honour-related violence or oppression."
+        ),
         True,
         True,
     ),

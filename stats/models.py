@@ -86,7 +86,10 @@ class StatisticAssignment(models.Model):
         Statistic, on_delete=models.PROTECT, related_name="assignments", verbose_name=_("statistic")
     )
     actor = models.ForeignKey(
-        Actor, on_delete=models.PROTECT, related_name="statistic_assignments", verbose_name=_("actor")
+        Actor,
+        on_delete=models.PROTECT,
+        related_name="statistic_assignments",
+        verbose_name=_("actor"),
     )
 
     class Meta:

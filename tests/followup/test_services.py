@@ -22,7 +22,9 @@ def test_opening_a_round_gives_each_responsible_actor_exactly_its_own_activities
     duties = [entry for entry in duties_by_actor(version) if entry.has_duties]
     assert set(questionnaires) == {entry.actor for entry in duties}
     for entry in duties:
-        held = set(questionnaires[entry.actor].activity_answers.values_list("activity_id", flat=True))
+        held = set(
+            questionnaires[entry.actor].activity_answers.values_list("activity_id", flat=True)
+        )
         assert held == {a.pk for a in entry.leads + entry.takes_part_in}
         reported = set(
             questionnaires[entry.actor].indicator_answers.values_list("indicator_id", flat=True)
@@ -73,7 +75,9 @@ def test_running_the_reminders_twice_sends_each_reminder_once(
     assert [key for _actor, key, _to in sent_to] == ["before-7", "after-1"]
 
 
-def test_the_reminder_command_e_mails_reporters_once(version, school_reporter, mailoutbox, settings):
+def test_the_reminder_command_e_mails_reporters_once(
+    version, school_reporter, mailoutbox, settings
+):
     from django.core.management import call_command
     from django.utils import timezone
 

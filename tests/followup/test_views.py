@@ -120,7 +120,9 @@ def test_co_responsible_accounts_are_shown_side_by_side_to_the_coordinator(
     url = reverse("followup:questionnaire", args=[police_q.pk])
     response = police.get(url)
     data = page_values(response)
-    data[f"{response.context['forms'].activities[0].prefix}-what_was_done"] = "Polisen deltog i två samråd."
+    data[f"{response.context['forms'].activities[0].prefix}-what_was_done"] = (
+        "Polisen deltog i två samråd."
+    )
     data["action"] = "save"
     police.post(url, data)
 
@@ -286,15 +288,24 @@ def test_coordinator_adds_a_question_of_their_own(round_, coordinator, school_re
     client = signed_in(coordinator)
     client.post(
         reverse("followup:round_questions", args=[round_.pk]),
-        {"text": "Hur många arbetsplatsträffar tog upp planen?", "kind": "number", "required": "on"},
+        {
+            "text": "Hur många arbetsplatsträffar tog upp planen?",
+            "kind": "number",
+            "required": "on",
+        },
     )
     questionnaire = questionnaire_of(round_, "Utbildningsförvaltningen")
-    page = signed_in(school_reporter).get(reverse("followup:questionnaire", args=[questionnaire.pk]))
+    page = signed_in(school_reporter).get(
+        reverse("followup:questionnaire", args=[questionnaire.pk])
+    )
     assert "Hur många arbetsplatsträffar tog upp planen?" in page.content.decode()
 
 
 def _round_of_size(municipality, size: int):
-    actors = [make_actor(municipality, f"Aktör {size}-{i}", kind=Actor.Kind.ADMINISTRATION) for i in range(size)]
+    actors = [
+        make_actor(municipality, f"Aktör {size}-{i}", kind=Actor.Kind.ADMINISTRATION)
+        for i in range(size)
+    ]
     version = adopted_plan(municipality, goals=size, activities_per_goal=size, actors=actors)
     for statistic in Statistic.objects.all()[:size]:
         StatisticAssignment.objects.create(version=version, statistic=statistic, actor=actors[0])
@@ -305,7 +316,9 @@ def _round_of_size(municipality, size: int):
 def test_questionnaire_and_dashboard_make_the_same_queries_at_two_sizes(municipality, coordinator):
     small_round, small_actor = _round_of_size(municipality, 1)
     large_round, large_actor = _round_of_size(municipality, 3)
-    reporter = make_user(municipality, User.Role.REPORTER, username="r", actors=[small_actor, large_actor])
+    reporter = make_user(
+        municipality, User.Role.REPORTER, username="r", actors=[small_actor, large_actor]
+    )
     client = signed_in(reporter)
     urls = [
         reverse("followup:questionnaire", args=[r.questionnaires.get(actor=a).pk])
@@ -315,9 +328,15 @@ def test_questionnaire_and_dashboard_make_the_same_queries_at_two_sizes(municipa
     assert queries_for(client, urls[0]) == queries_for(client, urls[1])
 
     coordinator_client = signed_in(coordinator)
-    dashboards = [reverse("followup:round_dashboard", args=[r.pk]) for r in (small_round, large_round)]
+    dashboards = [
+        reverse("followup:round_dashboard", args=[r.pk]) for r in (small_round, large_round)
+    ]
     coordinator_client.get(dashboards[0])
-    assert queries_for(coordinator_client, dashboards[0]) == queries_for(coordinator_client, dashboards[1])
+    assert queries_for(coordinator_client, dashboards[0]) == queries_for(
+        coordinator_client, dashboards[1]
+    )
     reviews = [u for u in urls]
     coordinator_client.get(reviews[0])
-    assert queries_for(coordinator_client, reviews[0]) == queries_for(coordinator_client, reviews[1])
+    assert queries_for(coordinator_client, reviews[0]) == queries_for(
+        coordinator_client, reviews[1]
+    )

@@ -16,10 +16,12 @@ def send_reminder(questionnaire, key, recipients) -> None:
         context = {
             "questionnaire": questionnaire,
             "after_deadline": key.startswith("after"),
-            "url": settings.SITE_URL.rstrip("/") + reverse("followup:questionnaire", args=[questionnaire.pk]),
+            "url": settings.SITE_URL.rstrip("/")
+            + reverse("followup:questionnaire", args=[questionnaire.pk]),
         }
         send_mail(
-            subject=_("Reminder: the follow-up of %(plan)s") % {"plan": questionnaire.round.version.plan.title},
+            subject=_("Reminder: the follow-up of %(plan)s")
+            % {"plan": questionnaire.round.version.plan.title},
             message=render_to_string("followup/reminder_email.txt", context),
             from_email=None,
             recipient_list=[user.email for user in recipients],

@@ -1,8 +1,10 @@
 """Load the demo municipality with its action plan and print how to sign in."""
 
 from django.core.management.base import BaseCommand
+from django.db import transaction
 from django.utils.translation import gettext as _
 
+from followup.demo import demo_follow_up
 from plans.demo import DEMO_PASSWORD, demo_load, demo_municipality, demo_sign_ins
 
 
@@ -19,7 +21,10 @@ class Command(BaseCommand):
 
     def handle(self, *args, reset: bool, quiet: bool, **options):
         already_loaded = demo_municipality() is not None and not reset
-        municipality = demo_load(reset=reset)
+        with transaction.atomic():
+            municipality = demo_load(reset=reset)
+            if not already_loaded:
+                demo_follow_up(municipality=municipality)
         if quiet:
             return
         if already_loaded:
