@@ -69,6 +69,7 @@ def test_the_lists_sheet_offers_national_statistics_and_the_municipalitys_own(
         lists = choice_lists(municipality)
         workbook = open_workbook(data_to_xlsx(version_to_data(rich_version), lists=lists))
         title = str(lists["statistic"].title)
+        statistics_sheet = sheet_of(workbook, "statistics")
     lists_sheet = workbook.worksheets[-1]
     column = next(cell.column for cell in lists_sheet[1] if cell.value == title)
     values = [
@@ -83,7 +84,7 @@ def test_the_lists_sheet_offers_national_statistics_and_the_municipalitys_own(
     assert values[-1] == "Samtal till kommunens stödlinje"
     assert "Travel bans applied for" in values
     # The dropdown on the statistics sheet points at this column, as many rows as it has.
-    validation = sheet_of(workbook, "statistics").data_validations.dataValidation[0]
+    validation = statistics_sheet.data_validations.dataValidation[0]
     assert validation.formula1.endswith(f"${len(values) + 1}")
 
 
