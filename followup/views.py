@@ -196,8 +196,10 @@ def _save(request, questionnaire, forms, context, term_labels, autosave: bool):
         fresh = queries.questionnaire_content(conflict.questionnaire)
         context["conflict"] = conflict.questionnaire
         context["differences"] = queries.answer_differences(fresh, forms.answers(), term_labels)
-        # Saving again is a deliberate choice made after seeing what changed.
-        context["revision"] = conflict.questionnaire.revision
+        if not autosave:
+            # Saving again from the full page is a deliberate choice made after seeing what
+            # changed; an autosave keeps failing until the person chooses.
+            context["revision"] = conflict.questionnaire.revision
         return None
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))

@@ -340,3 +340,27 @@ def test_questionnaire_and_dashboard_make_the_same_queries_at_two_sizes(municipa
     assert queries_for(coordinator_client, reviews[0]) == queries_for(
         coordinator_client, reviews[1]
     )
+
+
+def test_autosave_after_someone_else_saved_keeps_refusing_until_the_person_chooses(
+    round_, school_reporter, municipality, school
+):
+    colleague = make_user(municipality, User.Role.REPORTER, username="kollega2", actors=[school])
+    mine, theirs = signed_in(school_reporter), signed_in(colleague)
+    questionnaire = questionnaire_of(round_, "Utbildningsförvaltningen")
+    url = reverse("followup:questionnaire", args=[questionnaire.pk])
+    my_page = mine.get(url)
+    prefix = my_page.context["forms"].activities[0].prefix
+
+    their_data = page_values(theirs.get(url))
+    their_data[f"{prefix}-what_was_done"] = "Kollegans text."
+    theirs.post(url, {**their_data, "action": "save"})
+
+    my_data = page_values(my_page)
+    my_data[f"{prefix}-what_was_done"] = "Min text."
+    for _attempt in range(2):
+        response = mine.post(url, my_data, HTTP_HX_REQUEST="true")
+        assert response.context["conflict"]
+        assert 'hx-swap-oob="true"' not in response.content.decode()
+    answer = ActivityAnswer.objects.get(questionnaire=questionnaire, activity__code="1.1")
+    assert answer.what_was_done == "Kollegans text."
