@@ -13,4 +13,5 @@ urlpatterns = [
     path("", include("exchange.urls")),
     path("", include("stats.urls")),
     path("", include("followup.urls")),
+    path("", include("reports.urls")),
 ]
