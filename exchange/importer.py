@@ -15,9 +15,11 @@ from django.db import models, transaction
 from django.db.models import Q
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
 
 from organisations.models import Actor, Municipality
 from plans.models import Activity, Goal, Indicator, Plan, PlanVersion, Responsibility, Term
+from records.services import history_records_create
 from stats.models import Statistic, StatisticAssignment
 
 from .choices import YES, ChoiceList, choice_lists, normalised
@@ -723,6 +725,7 @@ def _version_create(*, data: dict, municipality: Municipality, plan: Plan | None
         for indicator, item in zip(created, indicators, strict=True)
         for name in item["reported_by"]
     )
+    history_records_create(objs=created, model=Indicator)
 
     terms: dict[tuple[str, str], Term] = {}
     for term in sorted(
@@ -763,7 +766,7 @@ def _version_create(*, data: dict, municipality: Municipality, plan: Plan | None
             )
             for name in item["co_actors"]
         )
-    Responsibility.objects.bulk_create(responsibilities)
+    bulk_create_with_history(responsibilities, Responsibility)
     for field, kind in kinds.items():
         through = getattr(Activity, field).through
         through.objects.bulk_create(
@@ -771,19 +774,23 @@ def _version_create(*, data: dict, municipality: Municipality, plan: Plan | None
             for activity, item in zip(activities, items, strict=True)
             for code in item[field]
         )
+    history_records_create(objs=activities, model=Activity)
     statistics: dict[str, Statistic] = {}
     for statistic in sorted(
         Statistic.objects.filter(Q(municipality__isnull=True) | Q(municipality=municipality)),
         key=lambda s: s.municipality_id is not None,
     ):
         statistics.setdefault(statistic.code, statistic)
-    StatisticAssignment.objects.bulk_create(
-        StatisticAssignment(
-            version=version,
-            statistic=statistics[item["statistic"]],
-            actor=actors[normalised(item["actor"])],
-        )
-        for item in data["statistics"]
+    bulk_create_with_history(
+        [
+            StatisticAssignment(
+                version=version,
+                statistic=statistics[item["statistic"]],
+                actor=actors[normalised(item["actor"])],
+            )
+            for item in data["statistics"]
+        ],
+        StatisticAssignment,
     )
     return version
 

@@ -9,10 +9,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import content_disposition_header
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 
 from organisations.permissions import coordinator_required, member_required
 from plans.models import Plan, PlanVersion
 from plans.queries import version_for
+from records.services import audit_event_record
 
 from . import jsonfile, xlsx
 from .choices import choice_lists
@@ -39,8 +41,15 @@ def _filename(version: PlanVersion, extension: str) -> str:
 def _log_export(request: HttpRequest, version: PlanVersion, kind: str) -> None:
     # Exports are logged: who took which version out, in which format.
     logger.info("export %s of version %s by user %s", kind, version.pk, request.user.pk)
+    audit_event_record(
+        user=request.user,
+        action="export",
+        description=str(version),
+        details={"format": kind, "version": version.pk},
+    )
 
 
+@require_safe
 @member_required
 def version_export_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
     version = version_for(request.user, pk)
@@ -51,6 +60,7 @@ def version_export_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
     return _download(content, xlsx.CONTENT_TYPE, _filename(version, "xlsx"))
 
 
+@require_safe
 @member_required
 def version_export_json(request: HttpRequest, pk: int) -> HttpResponse:
     version = version_for(request.user, pk)
@@ -59,6 +69,7 @@ def version_export_json(request: HttpRequest, pk: int) -> HttpResponse:
     return _download(content, jsonfile.CONTENT_TYPE, _filename(version, "json"))
 
 
+@require_safe
 @member_required
 def template_xlsx(request: HttpRequest) -> HttpResponse:
     content = xlsx.data_to_xlsx(None, lists=choice_lists(request.user.municipality))

@@ -7,6 +7,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from handlingskraft.privacy import validate_no_personal_number
 from organisations.models import Actor
@@ -48,6 +49,8 @@ class FollowUpRound(models.Model):
     )
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-year", "-created_at"]
@@ -105,6 +108,8 @@ class RoundQuestion(models.Model):
     )
     required = models.BooleanField(_("answer required"), default=False)
     position = models.PositiveIntegerField(default=0)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["position", "id"]
@@ -174,6 +179,8 @@ class Questionnaire(models.Model):
     other_comments = models.TextField(
         _("Anything else you want to tell us?"), blank=True, validators=FREE_TEXT
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["actor__name"]
@@ -274,6 +281,8 @@ class ActivityAnswer(models.Model):
     obstacles = models.TextField(_("what hindered the work"), blank=True, validators=FREE_TEXT)
     next_step = models.TextField(_("next step"), blank=True, validators=FREE_TEXT)
 
+    history = HistoricalRecords(m2m_fields=["levels_reached", "groups_reached"])
+
     class Meta:
         ordering = ["activity__position", "activity_id"]
         constraints = [
@@ -294,6 +303,8 @@ class Participants(models.Model):
     )
     gender = models.CharField(max_length=8, choices=Gender.choices)
     count = models.PositiveIntegerField(validators=COUNT_VALIDATORS)
+
+    history = HistoricalRecords()
 
     class Meta:
         constraints = [
@@ -327,6 +338,8 @@ class IndicatorAnswer(models.Model):
     )
     comment = models.TextField(_("comment"), blank=True, validators=FREE_TEXT)
 
+    history = HistoricalRecords()
+
     class Meta:
         constraints = [
             models.UniqueConstraint(
@@ -349,6 +362,8 @@ class StatisticCount(models.Model):
     age_band = models.CharField(max_length=6, choices=AgeBand.choices, blank=True)
     count = models.PositiveIntegerField(validators=COUNT_VALIDATORS)
 
+    history = HistoricalRecords()
+
     class Meta:
         constraints = [
             models.UniqueConstraint(
@@ -367,6 +382,8 @@ class QuestionAnswer(models.Model):
     )
     question = models.ForeignKey(RoundQuestion, on_delete=models.CASCADE, related_name="answers")
     value = models.TextField(blank=True, validators=FREE_TEXT)
+
+    history = HistoricalRecords()
 
     class Meta:
         constraints = [

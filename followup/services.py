@@ -1,12 +1,16 @@
 """Writes of the follow-up that touch several rows. Each runs in one transaction."""
 
+from collections.abc import Callable
 from datetime import date
+from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from plans.models import PlanVersion, Responsibility
+from records.services import history_records_create
 from stats.models import StatisticAssignment
 
 from .models import (
@@ -70,28 +74,31 @@ def round_open(
     round_.save()
 
     actor_ids = sorted(responsible_actor_ids(version))
-    questionnaires = Questionnaire.objects.bulk_create(
+    questionnaires = bulk_create_with_history(
         [
             Questionnaire(round=round_, actor_id=actor_id, deadline=deadline)
             for actor_id in actor_ids
-        ]
+        ],
+        Questionnaire,
     )
     by_actor = {q.actor_id: q for q in questionnaires}
-    ActivityAnswer.objects.bulk_create(
+    bulk_create_with_history(
         [
             ActivityAnswer(questionnaire=by_actor[actor_id], activity_id=activity_id)
             for actor_id, activity_id in Responsibility.objects.filter(
                 activity__version=version
             ).values_list("actor_id", "activity_id")
-        ]
+        ],
+        ActivityAnswer,
     )
-    IndicatorAnswer.objects.bulk_create(
+    bulk_create_with_history(
         [
             IndicatorAnswer(questionnaire=by_actor[actor_id], indicator_id=indicator_id)
             for indicator_id, actor_id in version.indicators.exclude(reported_by=None).values_list(
                 "pk", "reported_by"
             )
-        ]
+        ],
+        IndicatorAnswer,
     )
     return round_
 
@@ -135,21 +142,28 @@ def questionnaire_save(
     if not current.is_editable:
         raise ValidationError(_("This questionnaire is locked and can no longer be changed."))
 
+    # The audit trail records who changed what: only rows whose answer changed get a history
+    # row, and the one-row-per-cell answers below are updated in place rather than replaced.
     activity_rows = list(current.activity_answers.filter(pk__in=answers["activities"]))
-    for row in activity_rows:
-        data = answers["activities"][row.pk]
-        for name in ("status", "what_was_done", "obstacles", "next_step"):
-            setattr(row, name, data[name])
-    ActivityAnswer.objects.bulk_update(
-        activity_rows, ["status", "what_was_done", "obstacles", "next_step"]
-    )
+    activity_fields = ["status", "what_was_done", "obstacles", "next_step"]
+    changed = {
+        row.pk
+        for row in activity_rows
+        if _assign(row, activity_fields, answers["activities"][row.pk])
+    }
+    ActivityAnswer.objects.bulk_update(activity_rows, activity_fields)
     row_ids = [row.pk for row in activity_rows]
     for relation, key in (
         ("levels_reached", "levels_reached"),
         ("groups_reached", "groups_reached"),
     ):
         through = getattr(ActivityAnswer, relation).through
-        through.objects.filter(activityanswer_id__in=row_ids).delete()
+        links = through.objects.filter(activityanswer_id__in=row_ids)
+        wanted = {(pk, term_id) for pk in row_ids for term_id in answers["activities"][pk][key]}
+        changed |= {
+            pk for pk, _term in set(links.values_list("activityanswer_id", "term_id")) ^ wanted
+        }
+        links.delete()
         through.objects.bulk_create(
             [
                 through(activityanswer_id=pk, term_id=term_id)
@@ -157,51 +171,111 @@ def questionnaire_save(
                 for term_id in answers["activities"][pk][key]
             ]
         )
-    Participants.objects.filter(answer_id__in=row_ids).delete()
-    Participants.objects.bulk_create(
-        [
-            Participants(answer_id=pk, gender=gender, count=count)
+    history_records_create(
+        objs=[row for row in activity_rows if row.pk in changed],
+        model=ActivityAnswer,
+        update=True,
+        user=user,
+    )
+    _cells_write(
+        existing=Participants.objects.filter(answer_id__in=row_ids),
+        key=("answer_id", "gender"),
+        value="count",
+        wanted={
+            (pk, gender): count
             for pk in row_ids
             for gender, count in answers["activities"][pk]["participants"].items()
-        ]
+        },
+        new=lambda key, count: Participants(answer_id=key[0], gender=key[1], count=count),
+        user=user,
     )
 
     indicator_rows = list(current.indicator_answers.filter(pk__in=answers["indicators"]))
     fields = ["year", "value", "numerator", "denominator", "value_women", "value_men", "comment"]
+    changed_indicators = []
     for row in indicator_rows:
-        for name in fields:
-            setattr(row, name, answers["indicators"][row.pk].get(name))
-        row.comment = row.comment or ""
+        values = {name: answers["indicators"][row.pk].get(name) for name in fields}
+        values["comment"] = values["comment"] or ""
+        if _assign(row, fields, values):
+            changed_indicators.append(row)
     IndicatorAnswer.objects.bulk_update(indicator_rows, fields)
+    history_records_create(objs=changed_indicators, model=IndicatorAnswer, update=True, user=user)
 
-    current.statistic_counts.filter(statistic_id__in=answers["statistics"]).delete()
-    StatisticCount.objects.bulk_create(
-        [
-            StatisticCount(
-                questionnaire=current, statistic_id=statistic_id, gender=g, age_band=a, count=n
-            )
+    _cells_write(
+        existing=current.statistic_counts.filter(statistic_id__in=answers["statistics"]),
+        key=("statistic_id", "gender", "age_band"),
+        value="count",
+        wanted={
+            (statistic_id, g, a): n
             for statistic_id, cells in answers["statistics"].items()
             for g, a, n in cells
-        ]
+        },
+        new=lambda key, n: StatisticCount(
+            questionnaire=current, statistic_id=key[0], gender=key[1], age_band=key[2], count=n
+        ),
+        user=user,
     )
 
-    current.question_answers.all().delete()
-    QuestionAnswer.objects.bulk_create(
-        [
-            QuestionAnswer(questionnaire=current, question_id=pk, value=value)
-            for pk, value in answers["questions"].items()
-            if value != ""
-        ]
+    _cells_write(
+        existing=current.question_answers.all(),
+        key=("question_id",),
+        value="value",
+        wanted={(pk,): value for pk, value in answers["questions"].items() if value != ""},
+        new=lambda key, value: QuestionAnswer(
+            questionnaire=current, question_id=key[0], value=value
+        ),
+        user=user,
     )
 
     for name, value in answers["standard"].items():
         setattr(current, name, value)
+    current._history_user = user  # the trail names the person saving, also outside a request
     if submit:
         current.submit(user)
     else:
         current.touch(user)
         current.save()
+    del current._history_user
     return current
+
+
+def _assign(row: models.Model, fields: list[str], values: dict) -> bool:
+    """Set the fields from `values`; whether any of them changed."""
+    changed = False
+    for name in fields:
+        changed = changed or getattr(row, name) != values[name]
+        setattr(row, name, values[name])
+    return changed
+
+
+def _cells_write(
+    *,
+    existing: models.QuerySet,
+    key: tuple[str, ...],
+    value: str,
+    wanted: dict[tuple, Any],
+    new: Callable[[tuple, Any], models.Model],
+    user,
+) -> None:
+    """Make `existing` hold exactly the rows in `wanted` (key → value): rows no longer wanted
+    are deleted, changed values updated, new ones created. Rows that stay the same are not
+    touched, so the audit trail records exactly what changed."""
+    model = existing.model
+    current = {tuple(getattr(row, name) for name in key): row for row in existing}
+    gone = [row.pk for cell, row in current.items() if cell not in wanted]
+    if gone:
+        model.objects.filter(pk__in=gone).delete()
+    updated = []
+    for cell, row in current.items():
+        if cell in wanted and getattr(row, value) != wanted[cell]:
+            setattr(row, value, wanted[cell])
+            updated.append(row)
+    bulk_update_with_history(updated, model, [value], default_user=user)
+    bulk_create_with_history(
+        [new(cell, content) for cell, content in wanted.items() if cell not in current],
+        model,
+        default_user=user,
+    )
 
 
 def reminder_due(questionnaire: Questionnaire, today: date) -> str | None:

@@ -6,7 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from organisations.models import User
 from organisations.permissions import (
@@ -19,11 +19,13 @@ from organisations.permissions import (
 )
 from plans.models import Term
 from plans.queries import terms_for, version_for
+from records.services import audit_event_record
 
 from . import exports, queries, services
 from .forms import DeadlineForm, QuestionnaireForms, ReturnForm, RoundForm, RoundQuestionForm
 
 
+@require_safe
 @member_required
 def version_rounds(request: HttpRequest, pk: int) -> HttpResponse:
     version = version_for(request.user, pk)
@@ -61,6 +63,7 @@ def round_create(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "followup/round_form.html", {"form": form, "version": version})
 
 
+@require_safe
 @coordinator_required
 def round_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
     round_ = queries.round_for(request.user, pk)
@@ -71,10 +74,18 @@ def round_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@require_safe
 @coordinator_required
 def round_export(request: HttpRequest, pk: int) -> HttpResponse:
     round_ = queries.round_for(request.user, pk)
-    return exports.dashboard_xlsx_response(queries.dashboard(round_))
+    response = exports.dashboard_xlsx_response(queries.dashboard(round_))
+    audit_event_record(
+        user=request.user,
+        action="export",
+        description=f"{round_.version}, {round_.year}",
+        details={"format": "xlsx", "round": round_.pk},
+    )
+    return response
 
 
 @require_POST
@@ -114,6 +125,7 @@ def round_questions(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@require_safe
 @role_required(User.Role.REPORTER)
 def my_questionnaires(request: HttpRequest) -> HttpResponse:
     return render(

@@ -1,9 +1,12 @@
 """One settings module, driven by environment variables (see README: Production)."""
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -34,6 +37,10 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    # Locks out repeated failed sign-ins (see "Sign-in" below).
+    "axes",
+    # The Content-Security-Policy header (see "Content-Security-Policy" below).
+    "csp",
     "simple_history",
     "organisations",
     "plans",
@@ -41,10 +48,13 @@ INSTALLED_APPS = [
     "stats",
     "followup",
     "reports",
+    "records",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before WhiteNoise, so static files carry the policy too.
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "handlingskraft.middleware.LanguageMiddleware",
@@ -54,9 +64,13 @@ MIDDLEWARE = [
     # Deny by default: every view needs a signed-in user unless marked login_not_required.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Ends a session that has lasted SESSION_ABSOLUTE_AGE, however active it has been.
+    "handlingskraft.middleware.SessionAbsoluteLimitMiddleware",
     # Records who made each change in the audit trail.
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes requires: turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "handlingskraft.urls"
@@ -99,6 +113,31 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# Sign-in. django-axes counts failed sign-ins per user name and address and, after
+# SIGN_IN_FAILURE_LIMIT of them, refuses that pair for SIGN_IN_LOCKOUT_MINUTES.
+AUTHENTICATION_BACKENDS = [
+    # First, so a locked-out pair is refused before any password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"  # shared by every worker
+AXES_FAILURE_LIMIT = int(os.environ.get("SIGN_IN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("SIGN_IN_LOCKOUT_MINUTES", "30")))
+if AXES_FAILURE_LIMIT < 1 or AXES_COOLOFF_TIME < timedelta(minutes=1):
+    raise ImproperlyConfigured(
+        "SIGN_IN_FAILURE_LIMIT and SIGN_IN_LOCKOUT_MINUTES must be 1 or more."
+    )
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# The pause runs from the last counted failure; trying again during it does not prolong it.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "organisations.lockout.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "organisations.lockout.client_ip"
+# Single sign-on failures are the identity provider's business, not password guesses.
+AXES_WHITELIST_CALLABLE = "organisations.lockout.is_not_a_password_attempt"
+# How many reverse proxies in front of the service append to X-Forwarded-For; 0 trusts none.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 
 if TESTING:
     # Hashing strength is not under test; a fast hasher keeps the suite quick.
@@ -144,6 +183,8 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "handlingskraft@localh
 # The address people reach the service at, for links in e-mails.
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 
+# HTTPS, behind a TLS-terminating proxy that sets X-Forwarded-Proto. `manage.py check --deploy
+# --fail-level WARNING` passes with these (tests/security/test_deploy_check.py).
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not TESTING)
@@ -152,8 +193,80 @@ if not DEBUG:
     SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+# Sessions end after SESSION_COOKIE_AGE seconds without a request (each request starts the
+# count again), after SESSION_ABSOLUTE_AGE seconds however active, and when the browser closes.
+SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(60 * 60)))
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_ABSOLUTE_AGE = int(os.environ.get("SESSION_ABSOLUTE_AGE", str(10 * 60 * 60)))
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(8 * 3600)))
+# Lax, not Strict: the return from the identity provider is a cross-site navigation that must
+# carry the session cookie.
+SESSION_COOKIE_SAMESITE = "Lax"
+# Nothing reads the CSRF token from the cookie; forms carry it.
+CSRF_COOKIE_HTTPONLY = True
+CSRF_COOKIE_SAMESITE = "Lax"
+
+# Content-Security-Policy (django-csp 4): scripts, styles and everything else only from this
+# site, no inline script or style, never framed. Templates keep to it
+# (tests/security/test_content_security_policy.py); there is nothing to configure.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+
+# Single sign-on with the municipality's OpenID Connect provider (mozilla-django-oidc), off
+# unless OIDC_ENABLED. It signs in existing, active users whose e-mail address matches; it never
+# creates users (organisations/oidc.py).
+OIDC_ENABLED = env_bool("OIDC_ENABLED")
+OIDC_REQUIRED = [
+    "OIDC_RP_CLIENT_ID",
+    "OIDC_RP_CLIENT_SECRET",
+    "OIDC_OP_ISSUER",
+    "OIDC_OP_AUTHORIZATION_ENDPOINT",
+    "OIDC_OP_TOKEN_ENDPOINT",
+    "OIDC_OP_USER_ENDPOINT",
+    "OIDC_OP_JWKS_ENDPOINT",
+]
+if OIDC_ENABLED:
+    if missing := [name for name in OIDC_REQUIRED if not os.environ.get(name)]:
+        raise ImproperlyConfigured(f"OIDC_ENABLED needs {', '.join(missing)}.")
+    OIDC_RP_CLIENT_ID = os.environ["OIDC_RP_CLIENT_ID"]
+    OIDC_RP_CLIENT_SECRET = os.environ["OIDC_RP_CLIENT_SECRET"]
+    # The only accepted value of the ID token's `iss`.
+    OIDC_OP_ISSUER = os.environ["OIDC_OP_ISSUER"]
+    OIDC_OP_AUTHORIZATION_ENDPOINT = os.environ["OIDC_OP_AUTHORIZATION_ENDPOINT"]
+    OIDC_OP_TOKEN_ENDPOINT = os.environ["OIDC_OP_TOKEN_ENDPOINT"]
+    OIDC_OP_USER_ENDPOINT = os.environ["OIDC_OP_USER_ENDPOINT"]
+    OIDC_OP_JWKS_ENDPOINT = os.environ["OIDC_OP_JWKS_ENDPOINT"]
+    OIDC_RP_SIGN_ALGO = os.environ.get("OIDC_RP_SIGN_ALGO", "RS256")
+    if not OIDC_RP_SIGN_ALGO.startswith(("RS", "ES")):
+        # HS* would make the client secret the signing key; the provider's keys it must be.
+        raise ImproperlyConfigured("OIDC_RP_SIGN_ALGO must be RS256 or another RS/ES algorithm.")
+    OIDC_TOKEN_USE_BASIC_AUTH = env_bool("OIDC_TOKEN_USE_BASIC_AUTH")
+    OIDC_USE_PKCE = env_bool("OIDC_USE_PKCE", True)
+    AUTHENTICATION_BACKENDS.append("organisations.oidc.MunicipalAccountBackend")
+OIDC_RP_SCOPES = "openid email"
+OIDC_USE_NONCE = True
+OIDC_CREATE_USER = False
+OIDC_TIMEOUT = 10  # seconds for each call to the provider
+# How far the clocks of the provider and the service may disagree when checking `exp`/`iat`.
+OIDC_CLOCK_LEEWAY_SECONDS = 60
 
 LOGGING = {
     "version": 1,

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
@@ -14,4 +15,11 @@ urlpatterns = [
     path("", include("stats.urls")),
     path("", include("followup.urls")),
     path("", include("reports.urls")),
+    path("", include("records.urls")),
 ]
+
+if settings.OIDC_ENABLED:
+    # Single sign-on: oidc/authenticate/ and oidc/callback/ (organisations/oidc.py).
+    from organisations.oidc import urlpatterns as oidc_urlpatterns
+
+    urlpatterns += oidc_urlpatterns

@@ -4,6 +4,7 @@ from django.contrib.auth.models import AbstractUser
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 
 class Municipality(models.Model):
@@ -57,6 +58,8 @@ class Actor(models.Model):
     short_name = models.CharField(
         _("short name"), max_length=40, blank=True, help_text=_("Abbreviation, e.g. SOC.")
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]

@@ -1,8 +1,12 @@
+from datetime import date
+
+from django.conf import settings
 from django.contrib import messages
 from django.db.models import ProtectedError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 
 from .forms import ActorForm
 from .models import Actor
@@ -10,6 +14,7 @@ from .permissions import actor_manager_required, can_manage_actors, member_requi
 from .queries import actor_tree
 
 
+@require_safe
 @member_required
 def actor_list(request: HttpRequest) -> HttpResponse:
     return render(
@@ -52,3 +57,23 @@ def actor_delete(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, _("“%(name)s” was deleted.") % {"name": actor.name})
         return redirect("organisations:actor_list")
     return render(request, "organisations/actor_confirm_delete.html", {"actor": actor})
+
+
+# The day the accessibility statement was last checked against the service; update it with
+# the statement.
+ACCESSIBILITY_STATEMENT_REVIEWED = date(2026, 11, 22)
+
+
+@require_safe
+def accessibility_statement(request: HttpRequest) -> HttpResponse:
+    """The accessibility statement the law requires, readable without signing in."""
+    return render(
+        request,
+        "organisations/accessibility.html",
+        {
+            "contact_email": getattr(
+                settings, "ACCESSIBILITY_CONTACT_EMAIL", "tillganglighet@example.se"
+            ),
+            "reviewed_on": ACCESSIBILITY_STATEMENT_REVIEWED,
+        },
+    )

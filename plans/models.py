@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from handlingskraft.privacy import validate_no_personal_number
 from organisations.models import Actor, Municipality
@@ -37,6 +38,8 @@ class Term(models.Model):
     code = models.SlugField(_("code"), max_length=60)
     name = models.CharField(_("name"), max_length=150)
     position = models.PositiveIntegerField(default=0)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["kind", "municipality_id", "position", "name"]
@@ -72,6 +75,8 @@ class Plan(models.Model):
     )
     title = models.CharField(_("title"), max_length=250)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["title"]
@@ -132,6 +137,8 @@ class PlanVersion(models.Model):
     )
     created_at = models.DateTimeField(_("created"), default=timezone.now)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["plan", "-created_at"]
         verbose_name = _("plan version")
@@ -182,6 +189,8 @@ class Goal(models.Model):
         help_text=_("What must be in place to get there. One condition per line."),
     )
     position = models.PositiveIntegerField(default=0)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["position", "id"]
@@ -257,6 +266,8 @@ class Indicator(models.Model):
         help_text=_("The actors that give a value for this indicator in the yearly follow-up."),
     )
     position = models.PositiveIntegerField(default=0)
+
+    history = HistoricalRecords(m2m_fields=["reported_by"])
 
     class Meta:
         ordering = ["position", "id"]
@@ -338,6 +349,8 @@ class Activity(models.Model):
     )
     position = models.PositiveIntegerField(default=0)
 
+    history = HistoricalRecords(m2m_fields=["prevention_levels", "violence_areas", "target_groups"])
+
     class Meta:
         ordering = ["position", "id"]
         verbose_name = _("activity")
@@ -409,6 +422,8 @@ class Responsibility(models.Model):
         Actor, on_delete=models.PROTECT, related_name="responsibilities", verbose_name=_("actor")
     )
     role = models.CharField(_("role"), max_length=4, choices=Role.choices)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-role", "actor__name"]  # "lead" sorts after "co"; lead first.

@@ -6,8 +6,10 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from organisations.models import Actor, Municipality
+from records.services import history_records_create
 
 from .models import Activity, Goal, Indicator, Plan, PlanVersion, Responsibility
 
@@ -67,15 +69,23 @@ def item_move(*, item: Goal | Indicator | Activity, offset: int) -> None:
 def activity_set_responsibilities(
     *, activity: Activity, lead: Actor, co_actors: list[Actor]
 ) -> None:
-    """Replace who answers for an activity: exactly one lead, any number of others."""
+    """Replace who answers for an activity: exactly one lead, any number of others. Rows that
+    stay as they are are left alone, so the audit trail shows only who was added or removed."""
     co_ids = {actor.pk for actor in co_actors if actor.pk != lead.pk}
-    activity.responsibilities.all().delete()
-    Responsibility.objects.bulk_create(
-        [Responsibility(activity=activity, actor=lead, role=Responsibility.Role.LEAD)]
-        + [
-            Responsibility(activity=activity, actor_id=actor_id, role=Responsibility.Role.CO)
-            for actor_id in sorted(co_ids)
-        ]
+    wanted = {lead.pk: Responsibility.Role.LEAD} | {
+        actor_id: Responsibility.Role.CO for actor_id in sorted(co_ids)
+    }
+    existing = {r.actor_id: r for r in activity.responsibilities.all()}
+    activity.responsibilities.filter(
+        pk__in=[r.pk for actor_id, r in existing.items() if wanted.get(actor_id) != r.role]
+    ).delete()
+    bulk_create_with_history(
+        [
+            Responsibility(activity=activity, actor_id=actor_id, role=role)
+            for actor_id, role in wanted.items()
+            if actor_id not in existing or existing[actor_id].role != role
+        ],
+        Responsibility,
     )
 
 
@@ -127,19 +137,23 @@ def plan_version_copy(*, version: PlanVersion, label: str = "") -> PlanVersion:
             for actor_id in actor_ids
         ]
     )
+    history_records_create(objs=indicators, model=Indicator)
 
     activities = version.activities.prefetch_related(
         "responsibilities", "prevention_levels", "violence_areas", "target_groups"
     )
     term_fields = ("prevention_levels", "violence_areas", "target_groups")
     responsibilities, term_links = [], {name: [] for name in term_fields}
+    copies = []
     for activity in activities:
         old_responsibilities = list(activity.responsibilities.all())
         old_terms = {name: list(getattr(activity, name).all()) for name in term_fields}
         activity.pk = None
         activity.version = new
         activity.goal = goal_map[activity.goal_id]
-        activity.save()
+        # Recorded below, once its prevention levels, areas and groups are in place.
+        activity.save_without_historical_record()
+        copies.append(activity)
         responsibilities += [
             Responsibility(activity=activity, actor_id=r.actor_id, role=r.role)
             for r in old_responsibilities
@@ -147,18 +161,20 @@ def plan_version_copy(*, version: PlanVersion, label: str = "") -> PlanVersion:
         for name, terms in old_terms.items():
             through = getattr(Activity, name).through
             term_links[name] += [through(activity_id=activity.pk, term_id=t.pk) for t in terms]
-    Responsibility.objects.bulk_create(responsibilities)
+    bulk_create_with_history(responsibilities, Responsibility)
     for name, links in term_links.items():
         getattr(Activity, name).through.objects.bulk_create(links)
+    history_records_create(objs=copies, model=Activity)
 
     # Which actor reports which statistic is part of the version too.
     from stats.models import StatisticAssignment  # stats builds on plans; imported late
 
-    StatisticAssignment.objects.bulk_create(
+    bulk_create_with_history(
         [
             StatisticAssignment(version=new, statistic_id=a.statistic_id, actor_id=a.actor_id)
             for a in version.statistic_assignments.all()
-        ]
+        ],
+        StatisticAssignment,
     )
     return new
 
@@ -193,9 +209,12 @@ def plan_version_adopt(
     problems = version_adoption_problems(version)
     if problems:
         raise ValidationError(problems)
-    PlanVersion.objects.filter(plan=version.plan, status=PlanVersion.Status.ADOPTED).update(
-        status=PlanVersion.Status.SUPERSEDED
+    superseded = list(
+        PlanVersion.objects.filter(plan=version.plan, status=PlanVersion.Status.ADOPTED)
     )
+    for previous in superseded:
+        previous.status = PlanVersion.Status.SUPERSEDED
+    bulk_update_with_history(superseded, PlanVersion, ["status"])
     version.status = PlanVersion.Status.ADOPTED
     version.decided_by = decided_by
     version.decision_date = decision_date or timezone.localdate()

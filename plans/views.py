@@ -2,14 +2,14 @@
 services and queries."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Model, Prefetch
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from organisations.permissions import can_write_plans, coordinator_required, member_required
 
@@ -51,6 +51,7 @@ def _version_page(request: HttpRequest, pk: int, template: str, **context) -> Ht
 # Reading ---------------------------------------------------------------------------------
 
 
+@require_safe
 @member_required
 def home(request: HttpRequest) -> HttpResponse:
     versions = queries.versions_visible_to(request.user).order_by("-created_at")
@@ -67,16 +68,19 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
+@require_safe
 @member_required
 def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     plan = get_object_or_404(queries.plans_visible_to(request.user), pk=pk)
     versions = queries.versions_visible_to(request.user).filter(plan=plan).order_by("-created_at")
     latest = versions.first()
     if latest is None:
-        raise PermissionDenied
+        # Nothing in it is visible to this user (only drafts): as hidden as the drafts are.
+        raise Http404
     return redirect("plans:version_overview", pk=latest.pk)
 
 
+@require_safe
 @member_required
 def version_overview(request: HttpRequest, pk: int) -> HttpResponse:
     version = queries.version_for(request.user, pk)
@@ -103,6 +107,7 @@ def version_overview(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@require_safe
 @member_required
 def version_by_goal(request: HttpRequest, pk: int) -> HttpResponse:
     version = queries.version_for(request.user, pk)
@@ -117,6 +122,7 @@ def version_by_goal(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@require_safe
 @member_required
 def version_by_actor(request: HttpRequest, pk: int) -> HttpResponse:
     version = queries.version_for(request.user, pk)
@@ -136,6 +142,7 @@ def version_by_actor(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@require_safe
 @member_required
 def version_activity_list(request: HttpRequest, pk: int) -> HttpResponse:
     version = queries.version_for(request.user, pk)
@@ -146,6 +153,7 @@ def version_activity_list(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@require_safe
 @member_required
 def version_coverage(request: HttpRequest, pk: int) -> HttpResponse:
     version = queries.version_for(request.user, pk)
@@ -401,6 +409,7 @@ def activity_move(request: HttpRequest, pk: int) -> HttpResponse:
 # Vocabularies ------------------------------------------------------------------------------
 
 
+@require_safe
 @member_required
 def term_list(request: HttpRequest) -> HttpResponse:
     municipality_id = request.user.municipality_id

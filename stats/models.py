@@ -4,6 +4,7 @@ Only counts; never anything about an individual."""
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from handlingskraft.privacy import validate_no_personal_number
 from organisations.models import Actor, Municipality
@@ -43,6 +44,8 @@ class Statistic(models.Model):
     by_gender = models.BooleanField(_("split by gender"), default=True)
     by_age = models.BooleanField(_("split by age band"), default=True)
     position = models.PositiveIntegerField(default=0)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["municipality_id", "position", "name"]
@@ -91,6 +94,8 @@ class StatisticAssignment(models.Model):
         related_name="statistic_assignments",
         verbose_name=_("actor"),
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["statistic__position", "statistic__name", "actor__name"]

@@ -5,6 +5,7 @@ from django.db import transaction
 from django.db.models import Max, Q
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
 
 from organisations.models import Actor, Municipality
 from plans.models import PlanVersion
@@ -84,7 +85,10 @@ def statistic_assignments_set(
     StatisticAssignment.objects.filter(
         pk__in=[pk for pair, pk in existing.items() if pair not in wanted]
     ).delete()
-    StatisticAssignment.objects.bulk_create(
-        StatisticAssignment(version=version, statistic_id=statistic_id, actor_id=actor_id)
-        for statistic_id, actor_id in sorted(wanted - existing.keys())
+    bulk_create_with_history(
+        [
+            StatisticAssignment(version=version, statistic_id=statistic_id, actor_id=actor_id)
+            for statistic_id, actor_id in sorted(wanted - existing.keys())
+        ],
+        StatisticAssignment,
     )

@@ -6,6 +6,7 @@ from django.db.models import ProtectedError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 
 from organisations.models import Actor
 from organisations.permissions import can_write_plans, coordinator_required, member_required
@@ -18,6 +19,7 @@ from .models import AgeBand, Gender
 # The catalogue -----------------------------------------------------------------------------
 
 
+@require_safe
 @member_required
 def statistic_list(request: HttpRequest) -> HttpResponse:
     entries = queries.catalogue(request.user.municipality_id)

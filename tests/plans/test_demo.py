@@ -6,6 +6,7 @@ import pytest
 from django.contrib.auth import authenticate
 from django.core.management import call_command
 from django.db.models import Count, Q
+from django.test import RequestFactory
 
 from organisations.models import Actor, Municipality, User
 from plans.demo import (
@@ -231,7 +232,9 @@ def test_each_role_has_a_user_who_signs_in_with_the_demo_password(demo, role):
     users = User.objects.filter(municipality=demo, role=role)
     assert users.exists()
     for user in users:
-        assert authenticate(username=user.username, password=DEMO_PASSWORD) == user
+        # A sign-in comes with a request: django-axes refuses authenticate() without one.
+        request = RequestFactory().post("/accounts/login/")
+        assert authenticate(request, username=user.username, password=DEMO_PASSWORD) == user
 
 
 def test_reporters_answer_for_actors_and_the_administrator_is_staff_but_not_superuser(demo):

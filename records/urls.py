@@ -1,0 +1,14 @@
+from django.urls import path
+
+from . import views
+
+app_name = "records"
+urlpatterns = [
+    path("versions/<int:pk>/history/", views.version_history, name="version_history"),
+    path(
+        "questionnaires/<int:pk>/history/",
+        views.questionnaire_history,
+        name="questionnaire_history",
+    ),
+    path("records/events/", views.events, name="events"),
+]

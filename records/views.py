@@ -1,0 +1,64 @@
+"""The audit trail's pages: what changed in a plan version or a questionnaire, and the event
+log of sign-ins, exports, publications and backups."""
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_safe
+
+from followup.queries import questionnaire_for
+from organisations.models import User
+from organisations.permissions import member_required, role_required
+from plans.queries import version_for
+
+from . import queries
+from .models import AuditEvent
+
+# The trail of a plan version and the event log are for those who answer for the plans and
+# the system: it includes the version's time as a draft, which readers and reporters do not see.
+auditor_required = role_required(User.Role.COORDINATOR, User.Role.ADMINISTRATOR)
+
+
+@require_safe
+@auditor_required
+def version_history(request: HttpRequest, pk: int) -> HttpResponse:
+    version = version_for(request.user, pk)
+    return render(
+        request,
+        "records/version_history.html",
+        {"version": version, "page": queries.version_history(version, request.GET.get("page"))},
+    )
+
+
+@require_safe
+@member_required
+def questionnaire_history(request: HttpRequest, pk: int) -> HttpResponse:
+    # Whoever may see the questionnaire sees how it came about: its reporters and coordinators.
+    questionnaire = questionnaire_for(request.user, pk)
+    return render(
+        request,
+        "records/questionnaire_history.html",
+        {
+            "questionnaire": questionnaire,
+            "version": questionnaire.round.version,
+            "page": queries.questionnaire_history(questionnaire, request.GET.get("page")),
+        },
+    )
+
+
+@require_safe
+@auditor_required
+def events(request: HttpRequest) -> HttpResponse:
+    action = request.GET.get("action", "")
+    if action not in AuditEvent.Action.values:
+        action = ""
+    return render(
+        request,
+        "records/events.html",
+        {
+            "page": queries.events_page(
+                request.user.municipality_id, action=action, page_number=request.GET.get("page")
+            ),
+            "actions": AuditEvent.Action.choices,
+            "action": action,
+        },
+    )

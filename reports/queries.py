@@ -1,0 +1,56 @@
+"""Reads of the reports app, each in a fixed number of queries."""
+
+from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
+
+from followup.models import FollowUpRound
+from plans.models import Plan, PlanVersion
+
+from .document import Document
+from .models import PlanTextSection, PublishedReport
+
+
+def published_reports_for(user) -> QuerySet[PublishedReport]:
+    """Everyone in the municipality reads its published reports."""
+    return PublishedReport.objects.filter(
+        round__version__plan__municipality_id=user.municipality_id
+    ).select_related("round__version__plan", "published_by")
+
+
+def published_report_for(user, pk: int) -> PublishedReport:
+    return get_object_or_404(published_reports_for(user), pk=pk)
+
+
+def published_document(report: PublishedReport) -> Document:
+    return Document.from_dict(report.content)
+
+
+def plan_reports(user, plan_pk: int) -> tuple[Plan, list[PublishedReport]]:
+    plan = get_object_or_404(Plan, pk=plan_pk, municipality_id=user.municipality_id)
+    reports = (
+        published_reports_for(user)
+        .filter(round__version__plan=plan)
+        .defer("content")
+        .order_by("-round__year", "-number")
+    )
+    return plan, list(reports)
+
+
+def text_sections_of(version: PlanVersion) -> list[PlanTextSection]:
+    return list(version.text_sections.order_by("position", "id"))
+
+
+def text_section_for(user, pk: int) -> PlanTextSection:
+    return get_object_or_404(
+        PlanTextSection.objects.select_related("version__plan"),
+        pk=pk,
+        version__plan__municipality_id=user.municipality_id,
+    )
+
+
+def rounds_of_plan(plan: Plan) -> list[FollowUpRound]:
+    return list(
+        FollowUpRound.objects.filter(version__plan=plan)
+        .select_related("version")
+        .order_by("-year", "-created_at")
+    )

@@ -1,0 +1,134 @@
+"""Writes of the reports app: publishing a report, and the plan documents' introductory texts.
+Each runs in one transaction."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from followup.models import FollowUpRound
+from plans.models import PlanVersion
+
+from .content import report_build, report_for_export
+from .document import Document
+from .formats import render
+from .models import PlanTextSection, PublishedReport, PublishedReportFile
+
+
+@transaction.atomic
+def report_publish(*, round_: FollowUpRound, user) -> PublishedReport:
+    """Freeze the round's report as it reads now, small counts hidden, under the next number.
+    Earlier publications stay as they were. The report is written in the site's language."""
+    round_ = FollowUpRound.objects.select_for_update().get(pk=round_.pk)  # one number at a time
+    last = round_.published_reports.aggregate(Max("number"))["number__max"] or 0
+    published_at = timezone.now()
+    language = settings.LANGUAGE_CODE
+    with translation.override(language):
+        document = report_for_export(report_build(round_))
+        document.subtitle = _("Report %(number)s, published %(date)s") % {
+            "number": last + 1,
+            "date": timezone.localtime(published_at).date().isoformat(),
+        }
+    return PublishedReport.objects.create(
+        round=round_,
+        number=last + 1,
+        published_at=published_at,
+        published_by=user,
+        language=language,
+        content=document.to_dict(),
+    )
+
+
+def published_file(*, report: PublishedReport, fmt: str) -> bytes:
+    """The published report as a file: the stored one, or rendered now and stored."""
+    stored = report.files.filter(format=fmt).values_list("content", flat=True).first()
+    if stored is not None:
+        return bytes(stored)
+    with translation.override(report.language):
+        content = render(Document.from_dict(report.content), fmt)
+    try:
+        with transaction.atomic():
+            PublishedReportFile.objects.create(report=report, format=fmt, content=content)
+    except IntegrityError:  # someone else asked at the same moment and stored it first
+        return bytes(report.files.get(format=fmt).content)
+    return content
+
+
+# Introductory texts of the plan documents ----------------------------------------------------
+
+
+def _refuse_unless_draft(version: PlanVersion) -> None:
+    if not version.is_editable:
+        raise ValidationError(_("Only a draft's texts can be changed."))
+
+
+@transaction.atomic
+def text_section_save(
+    *, version: PlanVersion, title: str, body: str, section: PlanTextSection | None = None
+) -> PlanTextSection:
+    _refuse_unless_draft(version)
+    if section is None:
+        last = version.text_sections.aggregate(Max("position"))["position__max"]
+        section = PlanTextSection(version=version, position=0 if last is None else last + 1)
+    section.title, section.body = title, body
+    section.full_clean()
+    section.save()
+    return section
+
+
+@transaction.atomic
+def text_section_delete(*, section: PlanTextSection) -> None:
+    _refuse_unless_draft(section.version)
+    section.delete()
+
+
+@transaction.atomic
+def text_section_move(*, section: PlanTextSection, offset: int) -> None:
+    """One step up (-1) or down (+1) among the version's texts."""
+    _refuse_unless_draft(section.version)
+    ordered = list(section.version.text_sections.order_by("position", "id"))
+    index = next(i for i, other in enumerate(ordered) if other.pk == section.pk)
+    target = index + offset
+    if not 0 <= target < len(ordered):
+        return
+    ordered[index], ordered[target] = ordered[target], ordered[index]
+    for position, other in enumerate(ordered):
+        if other.position != position:
+            other.position = position
+            other.save(update_fields=["position"])
+
+
+def suggested_titles() -> list[str]:
+    return [
+        _("Background"),
+        _("Purpose and scope"),
+        _("Definitions"),
+        _("Responsibility and organisation"),
+        _("Follow-up and revision"),
+    ]
+
+
+@transaction.atomic
+def text_sections_suggest(*, version: PlanVersion) -> list[PlanTextSection]:
+    """Start a draft's texts from the headings such plans usually have."""
+    _refuse_unless_draft(version)
+    if version.text_sections.exists():
+        return []
+    return PlanTextSection.objects.bulk_create(
+        [
+            PlanTextSection(version=version, position=position, title=title)
+            for position, title in enumerate(suggested_titles())
+        ]
+    )
+
+
+def text_sections_copy(*, source: PlanVersion, target: PlanVersion) -> None:
+    """Bring a version's texts to its copy (called by plans.services.plan_version_copy)."""
+    PlanTextSection.objects.bulk_create(
+        [
+            PlanTextSection(version=target, position=s.position, title=s.title, body=s.body)
+            for s in source.text_sections.all()
+        ]
+    )

@@ -1,0 +1,288 @@
+"""Pages and downloads of the follow-up report and the plan documents.
+
+The coordinator's working view of a round shows exact figures; everything that leaves it — a
+download, a published report — has small counts hidden. Published reports are read by
+everyone in the municipality."""
+
+import logging
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone, translation
+from django.utils.http import content_disposition_header
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from followup.queries import round_for
+from organisations.permissions import (
+    can_review_followup,
+    can_write_plans,
+    coordinator_required,
+    member_required,
+)
+from plans.queries import version_for
+
+from . import formats, queries, services
+from .content import report_build, report_for_export
+from .document import Document
+from .formats import FORMATS, PLAN_FORMATS, content_type
+from .forms import ActorExtractForm, TextSectionForm
+from .plan_documents import KINDS, actor_extract, plan_document
+from .render_html import render_body
+
+audit = logging.getLogger("handlingskraft.audit")
+
+
+def _log(request: HttpRequest, action: str, obj) -> None:
+    """Exports and publications are logged: who, what, which object."""
+    audit.info("%s %s %s by user %s", action, obj._meta.label_lower, obj.pk, request.user.pk)
+
+
+def _file(content: bytes, fmt: str, name: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type(fmt))
+    response["Content-Disposition"] = content_disposition_header(True, f"{name}.{fmt}")
+    return response
+
+
+def _download(document: Document, fmt: str, name: str) -> HttpResponse:
+    return _file(formats.render(document, fmt), fmt, name)
+
+
+def _report_name(round_, number: int | None = None) -> str:
+    parts = [
+        slugify(round_.version.plan.title)[:60] or "plan",
+        slugify(_("follow-up")),
+        str(round_.year),
+    ]
+    if number:
+        parts.append(str(number))
+    return "-".join(parts)
+
+
+# The follow-up report -------------------------------------------------------------------------
+
+
+@coordinator_required
+def round_report(request: HttpRequest, pk: int) -> HttpResponse:
+    round_ = round_for(request.user, pk)
+    document = report_build(round_)
+    return render(
+        request,
+        "reports/round_report.html",
+        {
+            "round": round_,
+            "version": round_.version,
+            "body": render_body(document),
+            "published": round_.published_reports.defer("content").order_by("-number"),
+        },
+    )
+
+
+@coordinator_required
+def round_report_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    if fmt not in FORMATS:
+        raise Http404
+    round_ = round_for(request.user, pk)
+    with translation.override(settings.LANGUAGE_CODE):
+        document = report_for_export(report_build(round_))
+        document.subtitle = _("Not published: working version of %(date)s") % {
+            "date": timezone.localdate().isoformat()
+        }
+        response = _download(document, fmt, _report_name(round_))
+    _log(request, f"export-{fmt}", round_)
+    return response
+
+
+@require_POST
+@coordinator_required
+def round_publish(request: HttpRequest, pk: int) -> HttpResponse:
+    round_ = round_for(request.user, pk)
+    report = services.report_publish(round_=round_, user=request.user)
+    _log(request, "publish", report)
+    messages.success(
+        request,
+        _("Report %(number)s is published. Everyone in the municipality can read it.")
+        % {"number": report.number},
+    )
+    return redirect("reports:published_report", pk=report.pk)
+
+
+@member_required
+def plan_reports(request: HttpRequest, pk: int) -> HttpResponse:
+    plan, reports = queries.plan_reports(request.user, pk)
+    return render(
+        request,
+        "reports/plan_reports.html",
+        {
+            "plan": plan,
+            "reports": reports,
+            "rounds": queries.rounds_of_plan(plan) if can_review_followup(request.user) else [],
+        },
+    )
+
+
+@member_required
+def published_report(request: HttpRequest, pk: int) -> HttpResponse:
+    report = queries.published_report_for(request.user, pk)
+    document = queries.published_document(report)
+    return render(
+        request,
+        "reports/published_report.html",
+        {
+            "report": report,
+            "body": render_body(document),
+            "others": queries.published_reports_for(request.user)
+            .filter(round_id=report.round_id)
+            .exclude(pk=report.pk)
+            .defer("content")
+            .order_by("-number"),
+            "can_review": can_review_followup(request.user),
+        },
+    )
+
+
+@member_required
+def published_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    if fmt not in FORMATS:
+        raise Http404
+    report = queries.published_report_for(request.user, pk)
+    content = services.published_file(report=report, fmt=fmt)
+    response = _file(content, fmt, _report_name(report.round, report.number))
+    _log(request, f"download-{fmt}", report)
+    return response
+
+
+# Plan documents -----------------------------------------------------------------------------
+
+
+@member_required
+def version_documents(request: HttpRequest, pk: int) -> HttpResponse:
+    version = version_for(request.user, pk)
+    return render(
+        request,
+        "reports/version_documents.html",
+        {
+            "version": version,
+            "sections": queries.text_sections_of(version),
+            "can_write": can_write_plans(request.user) and version.is_editable,
+            "actor_form": ActorExtractForm(municipality=request.user.municipality),
+            "documents": [
+                ("plan", _("The full plan"), PLAN_FORMATS),
+                ("short", _("Short version"), PLAN_FORMATS),
+                ("activities", _("Activity list on one page"), PLAN_FORMATS),
+            ],
+        },
+    )
+
+
+def _plan_name(version, kind: str) -> str:
+    return "-".join(
+        p for p in (slugify(version.plan.title)[:60], slugify(version.label), kind) if p
+    )
+
+
+@member_required
+def plan_document_download(request: HttpRequest, pk: int, kind: str, fmt: str) -> HttpResponse:
+    if kind not in KINDS or fmt not in PLAN_FORMATS:
+        raise Http404
+    version = version_for(request.user, pk)
+    with translation.override(settings.LANGUAGE_CODE):
+        response = _download(plan_document(version, kind), fmt, _plan_name(version, kind))
+    _log(request, f"plan-{kind}-{fmt}", version)
+    return response
+
+
+@member_required
+def actor_extract_download(request: HttpRequest, pk: int) -> HttpResponse:
+    version = version_for(request.user, pk)
+    form = ActorExtractForm(request.GET, municipality=request.user.municipality)
+    if not form.is_valid():
+        messages.error(request, _("Choose an actor and a format."))
+        return redirect("reports:version_documents", pk=version.pk)
+    actor, fmt = form.cleaned_data["actor"], form.cleaned_data["format"]
+    with translation.override(settings.LANGUAGE_CODE):
+        document = actor_extract(version, actor)
+        response = _download(document, fmt, _plan_name(version, slugify(actor.name)))
+    _log(request, f"plan-extract-{fmt}", version)
+    return response
+
+
+# The plan documents' introductory texts ------------------------------------------------------
+
+
+def _editable_version(request: HttpRequest, pk: int):
+    version = version_for(request.user, pk)
+    if not version.is_editable:
+        messages.error(request, _("Only a draft's texts can be changed."))
+        return version, redirect("reports:version_documents", pk=version.pk)
+    return version, None
+
+
+def _text_form(request: HttpRequest, version, section=None) -> HttpResponse:
+    form = TextSectionForm(request.POST or None, instance=section)
+    if request.method == "POST" and form.is_valid():
+        services.text_section_save(version=version, section=section, **form.cleaned_data)
+        messages.success(request, _("The text was saved."))
+        return redirect("reports:version_documents", pk=version.pk)
+    return render(
+        request,
+        "reports/text_section_form.html",
+        {"form": form, "version": version, "section": section},
+    )
+
+
+@coordinator_required
+def text_section_create(request: HttpRequest, pk: int) -> HttpResponse:
+    version, refused = _editable_version(request, pk)
+    return refused or _text_form(request, version)
+
+
+@coordinator_required
+def text_section_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    section = queries.text_section_for(request.user, pk)
+    version, refused = _editable_version(request, section.version_id)
+    return refused or _text_form(request, version, section)
+
+
+@coordinator_required
+def text_section_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    section = queries.text_section_for(request.user, pk)
+    version, refused = _editable_version(request, section.version_id)
+    if refused:
+        return refused
+    if request.method == "POST":
+        services.text_section_delete(section=section)
+        messages.success(request, _("“%(title)s” was deleted.") % {"title": section.title})
+        return redirect("reports:version_documents", pk=version.pk)
+    return render(
+        request, "reports/text_section_delete.html", {"section": section, "version": version}
+    )
+
+
+@require_POST
+@coordinator_required
+def text_section_move(request: HttpRequest, pk: int) -> HttpResponse:
+    section = queries.text_section_for(request.user, pk)
+    version, refused = _editable_version(request, section.version_id)
+    if refused:
+        return refused
+    offset = -1 if request.POST.get("direction") == "up" else 1
+    services.text_section_move(section=section, offset=offset)
+    return redirect("reports:version_documents", pk=version.pk)
+
+
+@require_POST
+@coordinator_required
+def text_sections_suggest(request: HttpRequest, pk: int) -> HttpResponse:
+    version, refused = _editable_version(request, pk)
+    if refused:
+        return refused
+    try:
+        services.text_sections_suggest(version=version)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("reports:version_documents", pk=version.pk)

@@ -1,0 +1,343 @@
+"""WCAG 2.1 AA in a real browser: every page, for every role, passes axe-core; the pages are in
+Swedish, reflow at 320 px, show where the keyboard focus is, and the activity form can be filled
+and sent with the keyboard alone."""
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import expect
+
+from .conftest import DESKTOP, NARROW, tab_to, url
+
+pytestmark = pytest.mark.e2e
+
+AXE_OPTIONS = {
+    "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
+    "resultTypes": ["violations"],
+}
+AXE_NARROW_OPTIONS = {
+    "runOnly": {"type": "rule", "values": ["scrollable-region-focusable"]},
+    "resultTypes": ["violations"],
+}
+AXE_SCRIPT = Axe().axe_script
+
+
+def run_axe(page, options: dict) -> list[dict]:
+    """axe-core's violations on the page as it is now (injected once per page load)."""
+    if page.evaluate("typeof window.axe === 'undefined'"):
+        page.evaluate(AXE_SCRIPT)
+    return page.evaluate("(options) => axe.run(document, options)", options)["violations"]
+
+
+# The demo's users, by the role they play here.
+USERS = {
+    "anonymous": None,
+    "reader": "lasare",
+    "reporter": "rapportor.social",  # Socialförvaltningen (a draft) and IFO
+    "reporter_locked": "rapportor.utbildning",  # Utbildningsförvaltningen (submitted)
+    "coordinator_plan": "samordnare",
+    "coordinator_forms": "samordnare",
+    "coordinator_followup": "samordnare",
+    "administrator": "admin",
+}
+
+
+def submit_empty(page):
+    page.locator("main form[method=post]").last.locator("button[type=submit]").last.click()
+    page.wait_for_load_state()
+
+
+def submit_questionnaire(page):
+    page.locator("button[name=action][value=submit]").click()
+    page.wait_for_load_state()
+
+
+def upload_a_bad_file(page):
+    page.set_input_files(
+        "#id_file", files=[{"name": "plan.json", "mimeType": "application/json", "buffer": b"{}"}]
+    )
+    submit_empty(page)
+
+
+def pages(role: str, demo) -> list[tuple[str, str, int, object]]:
+    """(what, path, expected status, action before checking) for each page the role sees."""
+    q = demo.questionnaires
+    adopted, draft = demo.adopted, demo.draft
+    plan_views = [
+        "plans:version_overview",
+        "plans:version_by_goal",
+        "plans:version_by_actor",
+        "plans:version_activity_list",
+        "plans:version_coverage",
+        "stats:version_statistics",
+        "followup:version_rounds",
+    ]
+    common = [
+        ("action plans", url("plans:home"), 200, None),
+        ("actors", url("organisations:actor_list"), 200, None),
+        ("vocabularies", url("plans:term_list"), 200, None),
+        ("statistics catalogue", url("stats:statistic_list"), 200, None),
+        ("accessibility statement", url("organisations:accessibility"), 200, None),
+    ]
+    if role == "anonymous":
+        return [
+            ("sign in", url("login"), 200, None),
+            ("sign in, wrong password", url("login"), 200, submit_empty),
+            ("accessibility statement", url("organisations:accessibility"), 200, None),
+            ("page not found", "/no-such-page/", 404, None),
+        ]
+    if role == "reader":
+        return [
+            *common,
+            *[(name, url(name, adopted), 200, None) for name in plan_views],
+            ("plan documents", url("reports:version_documents", adopted), 200, None),
+            ("published reports", url("reports:plan_reports", demo.plan), 200, None),
+            ("published report", url("reports:published_report", demo.published_report), 200, None),
+            ("draft: not found", url("plans:version_overview", draft), 404, None),
+            ("new plan: forbidden", url("plans:plan_create"), 403, None),
+        ]
+    if role == "reporter":
+        return [
+            ("action plans", url("plans:home"), 200, None),
+            ("my questionnaires", url("followup:my_questionnaires"), 200, None),
+            ("questionnaire", url("followup:questionnaire", q["Socialförvaltningen"]), 200, None),
+            (
+                "questionnaire, submitted half answered",
+                url("followup:questionnaire", q["Socialförvaltningen"]),
+                200,
+                submit_questionnaire,
+            ),
+            (
+                "questionnaire history",
+                url("records:questionnaire_history", q["Socialförvaltningen"]),
+                200,
+                None,
+            ),
+            ("plan overview", url("plans:version_overview", adopted), 200, None),
+        ]
+    if role == "reporter_locked":
+        return [
+            ("my questionnaires", url("followup:my_questionnaires"), 200, None),
+            (
+                "questionnaire, locked",
+                url("followup:questionnaire", q["Utbildningsförvaltningen"]),
+                200,
+                None,
+            ),
+        ]
+    if role == "coordinator_plan":
+        return [
+            *common,
+            *[(f"draft {name}", url(name, draft), 200, None) for name in plan_views],
+            ("adopted overview", url("plans:version_overview", adopted), 200, None),
+            ("draft documents", url("reports:version_documents", draft), 200, None),
+            ("draft history", url("records:version_history", draft), 200, None),
+        ]
+    if role == "coordinator_forms":
+        return [
+            ("new plan", url("plans:plan_create"), 200, None),
+            ("edit version", url("plans:version_edit", draft), 200, None),
+            ("adopt", url("plans:version_adopt", draft), 200, None),
+            ("adopt, empty", url("plans:version_adopt", draft), 200, submit_empty),
+            ("copy", url("plans:version_copy", adopted), 200, None),
+            ("delete draft", url("plans:version_delete", draft), 200, None),
+            ("new goal", url("plans:goal_create", draft), 200, None),
+            ("edit goal", url("plans:goal_edit", demo.goal_in_draft), 200, None),
+            ("delete goal", url("plans:goal_delete", demo.goal_in_draft), 200, None),
+            ("new indicator", url("plans:indicator_create", draft), 200, None),
+            ("edit indicator", url("plans:indicator_edit", demo.indicator_in_draft), 200, None),
+            ("new activity", url("plans:activity_create", draft), 200, None),
+            ("new activity, empty", url("plans:activity_create", draft), 200, submit_empty),
+            ("edit activity", url("plans:activity_edit", demo.activity_in_draft), 200, None),
+            ("new term", url("plans:term_create"), 200, None),
+            ("new statistic", url("stats:statistic_create"), 200, None),
+            ("edit statistic", url("stats:statistic_edit", demo.own_statistic), 200, None),
+            ("delete statistic", url("stats:statistic_delete", demo.own_statistic), 200, None),
+            ("import a plan", url("exchange:plan_import_new"), 200, None),
+            ("import a version", url("exchange:plan_import", demo.plan), 200, None),
+            ("import, problems", url("exchange:plan_import", demo.plan), 200, upload_a_bad_file),
+            ("new text", url("reports:text_section_create", draft), 200, None),
+            ("new text, empty", url("reports:text_section_create", draft), 200, submit_empty),
+        ]
+    if role == "coordinator_followup":
+        return [
+            ("follow-up tab", url("followup:version_rounds", adopted), 200, None),
+            ("open a round", url("followup:round_create", adopted), 200, None),
+            ("open a round, empty", url("followup:round_create", adopted), 200, submit_empty),
+            ("round dashboard", url("followup:round_dashboard", demo.round), 200, None),
+            ("follow-up report", url("reports:round_report", demo.round), 200, None),
+            ("published reports", url("reports:plan_reports", demo.plan), 200, None),
+            ("event log", url("records:events"), 200, None),
+            ("questions of your own", url("followup:round_questions", demo.round), 200, None),
+            (
+                "extend deadline",
+                url("followup:questionnaire_deadline", q["Socialförvaltningen"]),
+                200,
+                None,
+            ),
+            *[
+                (f"review: {name}", url("followup:questionnaire", q[name]), 200, None)
+                for name in (
+                    "Utbildningsförvaltningen",  # submitted
+                    "Polisen, lokalpolisområde Älvby",  # approved
+                    "Kvinnojouren i Älvby",  # returned
+                    "Socialförvaltningen",  # draft
+                )
+            ],
+            ("new actor", url("organisations:actor_create"), 200, None),
+            ("edit actor", url("organisations:actor_edit", demo.actor), 200, None),
+            ("delete actor", url("organisations:actor_delete", demo.actor), 200, None),
+            (
+                "questionnaire history",
+                url("records:questionnaire_history", q["Utbildningsförvaltningen"]),
+                200,
+                None,
+            ),
+        ]
+    if role == "administrator":
+        return [
+            ("action plans", url("plans:home"), 200, None),
+            ("draft overview", url("plans:version_overview", draft), 200, None),
+            ("actors", url("organisations:actor_list"), 200, None),
+            ("new actor", url("organisations:actor_create"), 200, None),
+            ("new actor, empty", url("organisations:actor_create"), 200, submit_empty),
+            ("edit actor", url("organisations:actor_edit", demo.actor), 200, None),
+            ("event log", url("records:events"), 200, None),
+            ("plan history", url("records:version_history", adopted), 200, None),
+            ("round dashboard: forbidden", url("followup:round_dashboard", demo.round), 403, None),
+        ]
+    raise AssertionError(role)
+
+
+OVERFLOW_SCRIPT = """() => {
+  const width = window.innerWidth;
+  const name = (el) => el.tagName.toLowerCase() + (el.id ? '#' + el.id : '')
+    + (el.classList.length ? '.' + [...el.classList].join('.') : '');
+  const wide = [...document.body.querySelectorAll('*')].filter((el) =>
+    !el.closest('.table-scroll') && el.getBoundingClientRect().right > width + 1);
+  const culprits = wide.filter((el) => ![...el.children].some((child) => wide.includes(child)));
+  const scrolling = [...document.body.querySelectorAll('*')].some((el) =>
+    el.scrollWidth > el.clientWidth && ['auto', 'scroll'].includes(getComputedStyle(el).overflowX));
+  return {scrollWidth: document.documentElement.scrollWidth, width, scrolling,
+          culprits: culprits.slice(0, 6).map(name)};
+}"""
+
+
+NEXT_FRAME = "() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))"
+
+
+def describe(what: str, address: str, violation: dict, where: str = "") -> str:
+    targets = ", ".join(" ".join(node["target"]) for node in violation["nodes"][:5])
+    more = len(violation["nodes"]) - 5
+    return (
+        f"{what} ({address}){where}: {violation['id']} [{violation['impact']}] "
+        f"{violation['help']} — {targets}{f' and {more} more' if more > 0 else ''}"
+    )
+
+
+def check_page(page, what: str, path: str, status: int, action) -> list[str]:
+    """Every problem found on one page, as lines for the failure message."""
+    problems = []
+    page.set_viewport_size(DESKTOP)
+    response = page.goto(path)
+    if action:
+        action(page)
+    elif response.status != status:
+        return [f"{what} ({path}): answered {response.status}, expected {status}"]
+    language = page.evaluate("document.documentElement.lang")
+    if language != "sv":
+        problems.append(f"{what} ({path}): <html lang={language!r}>, expected 'sv'")
+    for violation in run_axe(page, AXE_OPTIONS):
+        problems.append(describe(what, page.url, violation))
+    page.set_viewport_size(NARROW)
+    page.evaluate(NEXT_FRAME)  # let the page react to the new width
+    reflow = page.evaluate(OVERFLOW_SCRIPT)
+    if reflow["scrollWidth"] > reflow["width"] + 1:
+        problems.append(
+            f"{what} ({page.url}): scrolls sideways at {reflow['width']} px "
+            f"(page {reflow['scrollWidth']} px wide; too wide: {', '.join(reflow['culprits'])})"
+        )
+    # Tables may scroll sideways in their own box at this width; that box must then be
+    # reachable with the keyboard.
+    if reflow["scrolling"]:
+        for violation in run_axe(page, AXE_NARROW_OPTIONS):
+            problems.append(describe(what, page.url, violation, f" at {NARROW['width']} px"))
+    return problems
+
+
+@pytest.mark.parametrize("role", list(USERS))
+def test_every_page_passes_axe_and_reflows(role, demo, open_page):
+    page = open_page(USERS[role])
+    problems = []
+    for what, path, status, action in pages(role, demo):
+        problems += check_page(page, what, path, status, action)
+    assert not problems, f"{len(problems)} accessibility problems as {role}:\n" + "\n".join(
+        problems
+    )
+
+
+def test_skip_link_moves_focus_to_the_main_content(demo, open_page):
+    page = open_page("samordnare")
+    page.goto(url("plans:version_by_goal", demo.draft))
+    page.keyboard.press("Tab")
+    skip = page.locator(".skip-link")
+    expect(skip).to_be_focused()
+    box = skip.bounding_box()
+    assert box and box["x"] >= 0 and box["y"] >= 0, f"the focused skip link is off screen: {box}"
+    page.keyboard.press("Enter")
+    expect(page.locator("main#main")).to_be_focused()
+    # The next Tab continues inside the main content, not back in the header.
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.closest('main') !== null")
+
+
+def focus_ring(page) -> dict:
+    return page.evaluate(
+        """() => { const s = getComputedStyle(document.activeElement);
+        return {style: s.outlineStyle, width: parseFloat(s.outlineWidth),
+                visible: document.activeElement.matches(':focus-visible'),
+                tag: document.activeElement.tagName}; }"""
+    )
+
+
+def test_keyboard_focus_is_visible_on_links_and_buttons(demo, open_page):
+    page = open_page("samordnare")
+    page.goto(url("plans:version_by_goal", demo.draft))
+    seen = set()
+    for _ in range(60):
+        page.keyboard.press("Tab")
+        ring = focus_ring(page)
+        if ring["tag"] in ("A", "BUTTON"):
+            assert ring["visible"], ring
+            assert ring["style"] != "none" and ring["width"] >= 2, (
+                f"no visible focus outline on a {ring['tag']}: {ring}"
+            )
+            seen.add(ring["tag"])
+        if seen == {"A", "BUTTON"}:
+            break
+    assert seen == {"A", "BUTTON"}, f"reached only {seen} by Tab"
+
+
+def test_an_activity_can_be_written_with_the_keyboard_alone(demo, open_page):
+    page = open_page("samordnare")
+    page.goto(url("plans:activity_create", demo.draft))
+    tab_to(page, "#id_goal")
+    page.keyboard.press("ArrowDown")  # the first goal
+    tab_to(page, "#id_title")
+    page.keyboard.type("Tangentbordsaktivitet: personal lär sig känna igen våld")
+    tab_to(page, "#id_start_year")
+    page.keyboard.type("2026")
+    tab_to(page, "#id_end_year")
+    page.keyboard.type("2027")
+    tab_to(page, "#id_prevention_levels_0")
+    page.keyboard.press("Space")
+    tab_to(page, "#id_lead")
+    page.keyboard.type("Socialförvaltningen")  # a closed list jumps to what is typed
+    tab_to(page, "#id_co_actors_0")
+    page.keyboard.press("Space")
+    tab_to(page, "main form button[type=submit]")
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"{url('plans:version_by_goal', demo.draft)}*")
+    expect(page.locator(".message-success")).to_be_visible()
+    card = page.locator("article", has_text="Tangentbordsaktivitet")
+    expect(card).to_contain_text("Socialförvaltningen")
+    expect(card.locator(".lead-actor")).to_have_text("Socialförvaltningen")
