@@ -36,7 +36,7 @@ test-sqlite: $(STAMP) compilemessages
 test-postgres: $(STAMP) compilemessages
 	@if [ -n "$$TEST_POSTGRES_URL" ]; then \
 		echo "Running the suite on PostgreSQL"; \
-		DATABASE_URL="$$TEST_POSTGRES_URL" $(BIN)/pytest -n 2; \
+		DATABASE_URL="$$TEST_POSTGRES_URL" $(BIN)/pytest -n 2 -m "not e2e"; \
 	elif [ "$$CI" = "true" ]; then \
 		echo "CI needs PostgreSQL: TEST_POSTGRES_URL is not set" >&2; exit 1; \
 	else \

@@ -12,7 +12,7 @@ from functools import cached_property
 
 from django.conf import settings
 from django.db.models import Q, Sum
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
@@ -76,8 +76,11 @@ def suppression_footnote(threshold: int) -> str:
 
 
 def report_for_export(document: Document) -> Document:
-    """The copy of a report that may be published or exported: small counts hidden."""
-    return disclosed(document, footnote=suppression_footnote(document.threshold or 0))
+    """The copy of a report that may be published or exported: small counts hidden, with a
+    footnote in the report's own language."""
+    with translation.override(document.language):
+        footnote = suppression_footnote(document.threshold or 0)
+    return disclosed(document, footnote=footnote)
 
 
 # Reading the round -------------------------------------------------------------------------

@@ -5,6 +5,7 @@ from django.shortcuts import get_object_or_404
 
 from followup.models import FollowUpRound
 from plans.models import Plan, PlanVersion
+from plans.queries import plans_visible_to, versions_visible_to
 
 from .document import Document
 from .models import PlanTextSection, PublishedReport
@@ -26,7 +27,11 @@ def published_document(report: PublishedReport) -> Document:
 
 
 def plan_reports(user, plan_pk: int) -> tuple[Plan, list[PublishedReport]]:
-    plan = get_object_or_404(Plan, pk=plan_pk, municipality_id=user.municipality_id)
+    # A plan whose only version is a draft does not exist for those who may not see drafts.
+    plan = get_object_or_404(
+        plans_visible_to(user).filter(versions__in=versions_visible_to(user)).distinct(),
+        pk=plan_pk,
+    )
     reports = (
         published_reports_for(user)
         .filter(round__version__plan=plan)

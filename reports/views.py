@@ -15,7 +15,7 @@ from django.utils import timezone, translation
 from django.utils.http import content_disposition_header
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from followup.queries import round_for
 from organisations.permissions import (
@@ -66,6 +66,7 @@ def _report_name(round_, number: int | None = None) -> str:
 # The follow-up report -------------------------------------------------------------------------
 
 
+@require_safe
 @coordinator_required
 def round_report(request: HttpRequest, pk: int) -> HttpResponse:
     round_ = round_for(request.user, pk)
@@ -82,6 +83,7 @@ def round_report(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@require_safe
 @coordinator_required
 def round_report_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     if fmt not in FORMATS:
@@ -111,6 +113,7 @@ def round_publish(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("reports:published_report", pk=report.pk)
 
 
+@require_safe
 @member_required
 def plan_reports(request: HttpRequest, pk: int) -> HttpResponse:
     plan, reports = queries.plan_reports(request.user, pk)
@@ -125,6 +128,7 @@ def plan_reports(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@require_safe
 @member_required
 def published_report(request: HttpRequest, pk: int) -> HttpResponse:
     report = queries.published_report_for(request.user, pk)
@@ -145,6 +149,7 @@ def published_report(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@require_safe
 @member_required
 def published_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     if fmt not in FORMATS:
@@ -159,6 +164,7 @@ def published_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
 # Plan documents -----------------------------------------------------------------------------
 
 
+@require_safe
 @member_required
 def version_documents(request: HttpRequest, pk: int) -> HttpResponse:
     version = version_for(request.user, pk)
@@ -185,6 +191,7 @@ def _plan_name(version, kind: str) -> str:
     )
 
 
+@require_safe
 @member_required
 def plan_document_download(request: HttpRequest, pk: int, kind: str, fmt: str) -> HttpResponse:
     if kind not in KINDS or fmt not in PLAN_FORMATS:
@@ -196,6 +203,7 @@ def plan_document_download(request: HttpRequest, pk: int, kind: str, fmt: str) -
     return response
 
 
+@require_safe
 @member_required
 def actor_extract_download(request: HttpRequest, pk: int) -> HttpResponse:
     version = version_for(request.user, pk)
