@@ -6,7 +6,7 @@ PY := $(BIN)/python
 CONSTRAINTS := requirements/constraints.txt
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-sqlite test-postgres lint messages compilemessages demo clean
+.PHONY: run test test-sqlite test-postgres lint messages compilemessages demo bench clean
 
 $(STAMP): pyproject.toml $(CONSTRAINTS)
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -42,6 +42,11 @@ test-postgres: $(STAMP) compilemessages
 	else \
 		echo "Skipping PostgreSQL: set TEST_POSTGRES_URL=postgres://user:pass@host/db to include it"; \
 	fi
+
+# Builds a large generated municipality and times the report in every format (docs/benchmarks.md).
+bench: $(STAMP) compilemessages
+	DEBUG=1 $(PY) manage.py migrate --no-input -v 0
+	DEBUG=1 $(PY) manage.py bench_report --size large --seed 1
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -1327,7 +1327,9 @@ def _demo_delete(municipality: Municipality) -> None:
     # Follow-up rounds protect the plan's activities and actors: they go first. Imported
     # here because the follow-up builds on plans, not the other way round.
     from followup.models import FollowUpRound
+    from reports.models import PublishedReport
 
+    PublishedReport.objects.filter(round__version__plan__municipality=municipality).delete()
     FollowUpRound.objects.filter(version__plan__municipality=municipality).delete()
     Plan.objects.filter(municipality=municipality).delete()
     User.objects.filter(municipality=municipality).delete()

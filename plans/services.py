@@ -176,6 +176,9 @@ def plan_version_copy(*, version: PlanVersion, label: str = "") -> PlanVersion:
         ],
         StatisticAssignment,
     )
+    from reports.services import text_sections_copy  # reports builds on plans; imported late
+
+    text_sections_copy(source=version, target=new)
     return new
 
 

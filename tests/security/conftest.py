@@ -36,7 +36,10 @@ def production_env(tmp_path, **variables: str) -> dict[str, str]:
     env = {
         name: value
         for name, value in os.environ.items()
-        if name not in SETTINGS_VARIABLES and not name.startswith(SETTINGS_PREFIXES)
+        if name not in SETTINGS_VARIABLES
+        and not name.startswith(SETTINGS_PREFIXES)
+        # The browser tests set this in the same worker process; a server never has it.
+        and name != "DJANGO_ALLOW_ASYNC_UNSAFE"
     }
     env |= {
         "DJANGO_SETTINGS_MODULE": "handlingskraft.settings",
