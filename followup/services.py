@@ -11,7 +11,6 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from plans.models import PlanVersion, Responsibility
 from records.services import history_records_create
-from stats.models import StatisticAssignment
 
 from .models import (
     ActivityAnswer,
@@ -101,16 +100,6 @@ def round_open(
         IndicatorAnswer,
     )
     return round_
-
-
-def questionnaire_statistics(questionnaire: Questionnaire):
-    """The statistics an actor reports in a round, from the plan version's assignments."""
-    return [
-        assignment.statistic
-        for assignment in StatisticAssignment.objects.filter(
-            version_id=questionnaire.round.version_id, actor_id=questionnaire.actor_id
-        ).select_related("statistic")
-    ]
 
 
 @transaction.atomic
