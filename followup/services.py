@@ -1,6 +1,7 @@
 """Writes of the follow-up that touch several rows. Each runs in one transaction."""
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -44,6 +45,32 @@ def responsible_actor_ids(version: PlanVersion) -> set[int]:
     return ids
 
 
+@dataclass(frozen=True)
+class QuestionnaireItems:
+    """What a round of a version asks: who answers, and each (actor, activity) and
+    (actor, indicator) pair an answer row is made for."""
+
+    actor_ids: list[int]
+    activities: list[tuple[int, int]]
+    indicators: list[tuple[int, int]]
+
+
+def questionnaire_items(version: PlanVersion) -> QuestionnaireItems:
+    return QuestionnaireItems(
+        actor_ids=sorted(responsible_actor_ids(version)),
+        activities=list(
+            Responsibility.objects.filter(activity__version=version)
+            .order_by("activity_id", "actor_id")
+            .values_list("actor_id", "activity_id")
+        ),
+        indicators=list(
+            version.indicators.exclude(reported_by=None)
+            .order_by("pk", "reported_by")
+            .values_list("reported_by", "pk")
+        ),
+    )
+
+
 @transaction.atomic
 def round_open(
     *,
@@ -72,11 +99,11 @@ def round_open(
     round_.full_clean()
     round_.save()
 
-    actor_ids = sorted(responsible_actor_ids(version))
+    items = questionnaire_items(version)
     questionnaires = bulk_create_with_history(
         [
             Questionnaire(round=round_, actor_id=actor_id, deadline=deadline)
-            for actor_id in actor_ids
+            for actor_id in items.actor_ids
         ],
         Questionnaire,
     )
@@ -84,18 +111,14 @@ def round_open(
     bulk_create_with_history(
         [
             ActivityAnswer(questionnaire=by_actor[actor_id], activity_id=activity_id)
-            for actor_id, activity_id in Responsibility.objects.filter(
-                activity__version=version
-            ).values_list("actor_id", "activity_id")
+            for actor_id, activity_id in items.activities
         ],
         ActivityAnswer,
     )
     bulk_create_with_history(
         [
             IndicatorAnswer(questionnaire=by_actor[actor_id], indicator_id=indicator_id)
-            for indicator_id, actor_id in version.indicators.exclude(reported_by=None).values_list(
-                "pk", "reported_by"
-            )
+            for actor_id, indicator_id in items.indicators
         ],
         IndicatorAnswer,
     )

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "followup",
     "reports",
     "records",
+    "bench",
 ]
 
 MIDDLEWARE = [
@@ -185,6 +186,8 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "handlingskraft@localh
 DISCLOSURE_THRESHOLD = int(os.environ.get("DISCLOSURE_THRESHOLD", "5"))
 # The address people reach the service at, for links in e-mails.
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+# `make bench` serves a bare "hello" page as the reference its figures are compared with.
+BENCHMARK_HELLO = env_bool("BENCHMARK_HELLO", False)
 
 # HTTPS, behind a TLS-terminating proxy that sets X-Forwarded-Proto. `manage.py check --deploy
 # --fail-level WARNING` passes with these (tests/security/test_deploy_check.py).

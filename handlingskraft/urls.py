@@ -23,3 +23,9 @@ if settings.OIDC_ENABLED:
     from organisations.oidc import urlpatterns as oidc_urlpatterns
 
     urlpatterns += oidc_urlpatterns
+
+if settings.BENCHMARK_HELLO:
+    # The benchmark's reference page (bench/views.py); off unless the benchmark starts the server.
+    from bench.views import hello
+
+    urlpatterns += [path("bench/hello/", hello, name="bench_hello")]

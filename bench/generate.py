@@ -1,17 +1,24 @@
-"""Generated municipalities for benchmarks: many actors, a large plan revised every four years
-and a yearly follow-up round for every year, each questionnaire answered and approved. The same
-size and seed always give the same content.
+"""Generated municipalities for benchmarks, at three sizes:
 
-Plans and rounds go through the project's services (plan_create, plan_version_adopt,
-plan_version_copy, round_open); the many rows of plan content and answers are written with
-bulk_create and bulk_update, which is what makes a large municipality quick to generate."""
+- small: one municipality like the demo;
+- large: one big city, 300 activities, 25 actors and ten yearly rounds;
+- national: 290 municipalities of mixed sizes, about 29 000 activities and ten years of rounds.
+
+The same size and seed always give the same content. Plans go through the project's services
+(plan_create, plan_version_adopt, plan_version_copy). A round asks what round_open would ask
+(followup.services.questionnaire_items), but its answers are written already filled in with
+bulk_create and without history records: that is what makes national data take minutes rather
+than hours. Every round but the latest is closed with every questionnaire approved; in the
+latest, some questionnaires are still drafts, as in a real spring."""
 
 import random
+from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from followup.models import (
@@ -21,7 +28,7 @@ from followup.models import (
     Questionnaire,
     StatisticCount,
 )
-from followup.services import round_open
+from followup.services import questionnaire_items
 from organisations.models import Actor, Municipality, User
 from plans.models import Activity, Goal, Indicator, Plan, PlanVersion, Responsibility, Term
 from plans.services import plan_create, plan_version_adopt, plan_version_copy
@@ -35,12 +42,21 @@ class Size:
     rounds: int
     root_goals: int
     subgoals: int  # under each root goal
+    shared: float  # the share of activities with a co-responsible actor
+    statistics: int  # how many of the national statistics the municipality follows up
 
 
 SIZES = {
-    "small": Size(activities=24, actors=8, rounds=3, root_goals=3, subgoals=2),
-    "large": Size(activities=300, actors=25, rounds=10, root_goals=5, subgoals=3),
+    "small": Size(
+        activities=24, actors=8, rounds=3, root_goals=3, subgoals=2, shared=0.6, statistics=7
+    ),
+    "large": Size(
+        activities=300, actors=25, rounds=10, root_goals=5, subgoals=3, shared=0.6, statistics=7
+    ),
 }
+SIZE_NAMES = [*SIZES, "national"]
+NATIONAL = 290  # municipalities in Sweden
+NATIONAL_CODES = 9300  # generated national municipalities have codes 9300, 9301, …
 FIRST_YEAR = 2016
 VERSION_YEARS = 4  # the plan is revised every four years
 PASSWORD = "generated-handlingskraft"
@@ -119,22 +135,79 @@ def generated_municipality(size: str, seed: int) -> Municipality | None:
     return Municipality.objects.filter(code=municipality_code(size, seed)).first()
 
 
+def national_sizes(seed: int, count: int = NATIONAL) -> list[Size]:
+    """Mixed sizes like Sweden's: a few big cities, many small municipalities. The first is
+    always the biggest, so a reduced national set still holds a big city."""
+    rng = random.Random(f"national-{seed}")
+    sizes = []
+    for index in range(count):
+        u = 1.0 if index == 0 else rng.random()
+        sizes.append(
+            Size(
+                activities=20 + round(280 * u**2.5),
+                actors=8 + round(17 * u),
+                rounds=10,
+                root_goals=3 + round(2 * u),
+                subgoals=2 + round(u),
+                shared=0.1 + 0.3 * u,
+                statistics=3 + round(4 * u),
+            )
+        )
+    return sizes
+
+
+def national_municipalities():
+    return Municipality.objects.filter(code__gte=str(NATIONAL_CODES), code__lte="9999").order_by(
+        "code"
+    )
+
+
 @transaction.atomic
 def generate(*, size: str, seed: int) -> Municipality:
-    """Create the municipality for `size` and `seed`, replacing one generated before."""
-    spec = SIZES[size]
-    rng = random.Random(f"{size}-{seed}")
+    """Create the municipality for `size` ("small" or "large") and `seed`, replacing one
+    generated before."""
     existing = generated_municipality(size, seed)
     if existing:
         _delete(existing)
-    municipality = Municipality.objects.create(
-        name=f"Genererad kommun ({size}, {seed})", code=municipality_code(size, seed)
+    return _municipality(
+        name=f"Genererad kommun ({size}, {seed})",
+        code=municipality_code(size, seed),
+        spec=SIZES[size],
+        rng=random.Random(f"{size}-{seed}"),
+        password=make_password(PASSWORD),
     )
+
+
+def generate_national(
+    *, seed: int, count: int = NATIONAL, progress: Callable[[int, Municipality], None] = None
+) -> list[Municipality]:
+    """Create `count` municipalities of mixed sizes (290: the whole country), one transaction
+    each. Deleting that much again is slow, so they go into a database without them."""
+    if national_municipalities().exists():
+        raise ValueError("National data is already in this database; use an empty database.")
+    password = make_password(PASSWORD)
+    municipalities = []
+    for index, spec in enumerate(national_sizes(seed, count)):
+        municipality = _municipality(
+            name=f"Genererad kommun {index + 1:03d}",
+            code=str(NATIONAL_CODES + index),
+            spec=spec,
+            rng=random.Random(f"national-{seed}-{index}"),
+            password=password,
+        )
+        municipalities.append(municipality)
+        if progress:
+            progress(index, municipality)
+    return municipalities
+
+
+@transaction.atomic
+def _municipality(*, name, code, spec: Size, rng: random.Random, password: str) -> Municipality:
+    municipality = Municipality.objects.create(name=name, code=code)
     actors = _actors(municipality, spec)
-    terms = {
-        (t.kind, t.code): t for t in Term.objects.filter(municipality=None)
-    }  # the national vocabularies
+    terms = {(t.kind, t.code): t for t in Term.objects.filter(municipality=None)}
     statistics = list(Statistic.objects.filter(municipality=None).order_by("position", "code"))
+    statistics = statistics[: spec.statistics]
     version = plan_create(
         municipality=municipality,
         title=f"Handlingsplan mot våld i nära relationer {FIRST_YEAR}–",
@@ -144,34 +217,30 @@ def generate(*, size: str, seed: int) -> Municipality:
     )
     _content(version, spec, rng, actors, terms, statistics)
     version = _adopt(version, FIRST_YEAR)
-    for index, year in enumerate(range(FIRST_YEAR, FIRST_YEAR + spec.rounds)):
+    # The reporter the benchmark signs in as: the actor with the most activities to report.
+    busiest = Counter(
+        Responsibility.objects.filter(activity__version=version).values_list("actor_id", flat=True)
+    ).most_common(1)[0][0]
+    last_year = FIRST_YEAR + spec.rounds - 1
+    for index, year in enumerate(range(FIRST_YEAR, last_year + 1)):
         if year > version.valid_to:
             draft = plan_version_copy(version=version)
             draft.valid_from, draft.valid_to = year, year + VERSION_YEARS - 1
             draft.change_summary = f"Revidering inför {year}."
             draft.save()
             version = _adopt(draft, year)
-        round_ = round_open(
-            version=version,
-            year=year,
-            opens_on=date(year + 1, 1, 10),
-            deadline=date(year + 1, 3, 31),
-        )
-        _answer(round_, rng, terms, trend=index)
-        if year < FIRST_YEAR + spec.rounds - 1:
-            FollowUpRound.objects.filter(pk=round_.pk).update(
-                status=FollowUpRound.Status.CLOSED,
-                closed_at=timezone.make_aware(datetime.combine(date(year + 1, 6, 1), time(12))),
-            )
-    for role in (User.Role.COORDINATOR, User.Role.READER):
-        user = User(username=f"{role}-{municipality.code}", municipality=municipality, role=role)
-        user.set_password(PASSWORD)
-        user.save()
+        _round(version, year, rng, terms, trend=index, latest=year == last_year, busiest=busiest)
+    users = [
+        User(username=f"{role}-{code}", municipality=municipality, role=role, password=password)
+        for role in (User.Role.COORDINATOR, User.Role.READER, User.Role.REPORTER)
+    ]
+    User.objects.bulk_create(users)
+    users[-1].actors.add(busiest)
     return municipality
 
 
 def _delete(municipality: Municipality) -> None:
-    from .models import PublishedReport
+    from reports.models import PublishedReport
 
     PublishedReport.objects.filter(round__version__plan__municipality=municipality).delete()
     FollowUpRound.objects.filter(version__plan__municipality=municipality).delete()
@@ -304,7 +373,8 @@ def _content(version, spec, rng, actors, terms, statistics) -> None:
         {"prevention_levels": [], "violence_areas": [], "target_groups": []},
     )
     for activity in activities:
-        chosen = rng.sample(actors, k=rng.choice([1, 1, 2, 2, 3]))
+        shared = rng.random() < spec.shared
+        chosen = rng.sample(actors, k=rng.choice([2, 2, 3]) if shared else 1)
         responsibilities.append(Responsibility(activity=activity, actor=chosen[0], role="lead"))
         responsibilities += [
             Responsibility(activity=activity, actor=a, role="co") for a in chosen[1:]
@@ -340,113 +410,146 @@ def _adopt(version: PlanVersion, year: int) -> PlanVersion:
     )
 
 
-def _answer(round_: FollowUpRound, rng: random.Random, terms, *, trend: int) -> None:
-    """Every questionnaire answered and approved: statuses, accounts, levels and groups
-    reached, indicator values that drift over the years, statistics in every cell."""
+def _moment(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time(10)))
+
+
+def _round(version, year, rng, terms, *, trend: int, latest: bool, busiest: int) -> None:
+    """The round of `year` with every questionnaire answered: statuses, accounts, levels and
+    groups reached, indicator values that drift over the years, statistics in every cell.
+    Earlier rounds are closed and approved; the latest is open, some questionnaires still
+    drafts (always the busiest actor's, the one the benchmark answers)."""
+    deadline = date(year + 1, 3, 31)
+    round_ = FollowUpRound.objects.create(
+        version=version,
+        year=year,
+        opens_on=date(year + 1, 1, 10),
+        deadline=deadline,
+        status=FollowUpRound.Status.OPEN if latest else FollowUpRound.Status.CLOSED,
+        created_at=_moment(date(year + 1, 1, 10)),
+        closed_at=None if latest else _moment(date(year + 1, 6, 1)),
+    )
+    items = questionnaire_items(version)
+    questionnaires = []
+    for index, actor_id in enumerate(items.actor_ids):
+        status = Questionnaire.Status.APPROVED
+        if latest:
+            status = rng.choices(
+                [
+                    Questionnaire.Status.APPROVED,
+                    Questionnaire.Status.SUBMITTED,
+                    Questionnaire.Status.DRAFT,
+                ],
+                [40, 20, 40],
+            )[0]
+            if actor_id == busiest:
+                status = Questionnaire.Status.DRAFT
+        late = rng.random() < 0.2
+        submitted = _moment(
+            deadline + timedelta(days=rng.randint(1, 20) if late else -rng.randint(0, 30))
+        )
+        questionnaires.append(
+            Questionnaire(
+                round=round_,
+                actor_id=actor_id,
+                deadline=deadline,
+                status=status,
+                revision=1,
+                changed_at=submitted,
+                submitted_at=None if status == Questionnaire.Status.DRAFT else submitted,
+                approved_at=submitted + timedelta(days=3)
+                if status == Questionnaire.Status.APPROVED
+                else None,
+                plan_followed_up=rng.choices(["yes", "partly", "no"], [30, 45, 25])[0],
+                coordination_needs=(
+                    "Gemensam utbildning och stöd i uppföljningen." if index % 3 == 0 else ""
+                ),
+            )
+        )
+    questionnaires = Questionnaire.objects.bulk_create(questionnaires)
+    by_actor = {q.actor_id: q for q in questionnaires}
+
     levels = [terms[("prevention_level", c)] for c in ("universal", "selective", "indicated")]
     groups = [t for (kind, _c), t in terms.items() if kind == "target_group"]
-    answers = list(ActivityAnswer.objects.filter(questionnaire__round=round_).order_by("pk"))
     statuses = ["done", "ongoing", "not_started", "cancelled", "not_applicable"]
-    for answer in answers:
-        answer.status = rng.choices(statuses, weights=[45, 30, 12, 8, 5])[0]
-        answer.what_was_done = rng.choice(ACCOUNTS)
-        if answer.status in ("not_started", "cancelled"):
-            answer.obstacles = rng.choice(OBSTACLES)
-        answer.next_step = "Följs upp nästa år."
-    ActivityAnswer.objects.bulk_update(
-        answers, ["status", "what_was_done", "obstacles", "next_step"], batch_size=500
-    )
+    answers = []
+    for actor_id, activity_id in items.activities:
+        questionnaire = by_actor[actor_id]
+        if questionnaire.status == Questionnaire.Status.DRAFT and rng.random() < 0.4:
+            answers.append(ActivityAnswer(questionnaire=questionnaire, activity_id=activity_id))
+            continue  # not answered yet
+        status = rng.choices(statuses, weights=[45, 30, 12, 8, 5])[0]
+        answers.append(
+            ActivityAnswer(
+                questionnaire=questionnaire,
+                activity_id=activity_id,
+                status=status,
+                what_was_done=rng.choice(ACCOUNTS),
+                obstacles=rng.choice(OBSTACLES) if status in ("not_started", "cancelled") else "",
+                next_step="Följs upp nästa år.",
+            )
+        )
+    answers = ActivityAnswer.objects.bulk_create(answers, batch_size=2000)
+    reached = [a for a in answers if a.status in ("done", "ongoing")]
     level_through = ActivityAnswer.levels_reached.through
-    group_through = ActivityAnswer.groups_reached.through
     level_through.objects.bulk_create(
         [
             level_through(activityanswer_id=a.pk, term_id=rng.choices(levels, [10, 20, 70])[0].pk)
-            for a in answers
-            if a.status in ("done", "ongoing")
-        ]
+            for a in reached
+        ],
+        batch_size=2000,
     )
+    group_through = ActivityAnswer.groups_reached.through
     group_through.objects.bulk_create(
-        [
-            group_through(activityanswer_id=a.pk, term_id=rng.choice(groups).pk)
-            for a in answers
-            if a.status in ("done", "ongoing")
-        ]
+        [group_through(activityanswer_id=a.pk, term_id=rng.choice(groups).pk) for a in reached],
+        batch_size=2000,
     )
-    indicator_answers = list(
-        IndicatorAnswer.objects.filter(questionnaire__round=round_).select_related("indicator")
-    )
-    for answer in indicator_answers:
-        if answer.indicator.unit == Indicator.Unit.SHARE:
+    units = dict(version.indicators.values_list("pk", "unit"))
+    indicator_answers = []
+    for actor_id, indicator_id in items.indicators:
+        answer = IndicatorAnswer(questionnaire=by_actor[actor_id], indicator_id=indicator_id)
+        if units[indicator_id] == Indicator.Unit.SHARE:
             answer.denominator = rng.randint(40, 120)
             answer.numerator = min(
                 answer.denominator, int(answer.denominator * (0.3 + 0.04 * trend))
             )
         else:
             answer.value = rng.randint(10, 30) + 2 * trend
-    IndicatorAnswer.objects.bulk_update(
-        indicator_answers, ["numerator", "denominator", "value"], batch_size=500
-    )
-    questionnaires = list(round_.questionnaires.order_by("pk"))
-    assignments = StatisticAssignment.objects.filter(version_id=round_.version_id).select_related(
-        "statistic"
-    )
-    by_actor: dict[int, list[Statistic]] = {}
-    for assignment in assignments:
-        by_actor.setdefault(assignment.actor_id, []).append(assignment.statistic)
-    counts = []
-    for questionnaire in questionnaires:
-        for statistic in by_actor.get(questionnaire.actor_id, []):
-            for gender in statistic.genders():
-                for age in statistic.age_bands():
-                    counts.append(
-                        StatisticCount(
-                            questionnaire=questionnaire,
-                            statistic=statistic,
-                            gender=gender,
-                            age_band=age,
-                            count=rng.choice([0, 0, 1, 2, 3, 4, 6, 9, 12, 20, 35]),
-                        )
-                    )
-    StatisticCount.objects.bulk_create(counts, batch_size=1000)
-    deadline = round_.deadline
-    for index, questionnaire in enumerate(questionnaires):
-        late = rng.random() < 0.2
-        submitted = deadline + timedelta(days=rng.randint(1, 20) if late else -rng.randint(0, 30))
-        moment = timezone.make_aware(datetime.combine(submitted, time(10)))
-        questionnaire.status = Questionnaire.Status.APPROVED
-        questionnaire.submitted_at = moment
-        questionnaire.approved_at = moment + timedelta(days=3)
-        questionnaire.changed_at = moment
-        questionnaire.revision = 1
-        questionnaire.plan_followed_up = rng.choices(["yes", "partly", "no"], [30, 45, 25])[0]
-        questionnaire.coordination_needs = (
-            "Gemensam utbildning och stöd i uppföljningen." if index % 3 == 0 else ""
+        indicator_answers.append(answer)
+    IndicatorAnswer.objects.bulk_create(indicator_answers, batch_size=2000)
+    assignments = StatisticAssignment.objects.filter(version=version).select_related("statistic")
+    counts = [
+        StatisticCount(
+            questionnaire=by_actor[assignment.actor_id],
+            statistic=assignment.statistic,
+            gender=gender,
+            age_band=age,
+            count=rng.choice([0, 0, 1, 2, 3, 4, 6, 9, 12, 20, 35]),
         )
-    Questionnaire.objects.bulk_update(
-        questionnaires,
-        [
-            "status",
-            "submitted_at",
-            "approved_at",
-            "changed_at",
-            "revision",
-            "plan_followed_up",
-            "coordination_needs",
-        ],
+        for assignment in assignments
+        for gender in assignment.statistic.genders()
+        for age in assignment.statistic.age_bands()
+    ]
+    StatisticCount.objects.bulk_create(counts, batch_size=2000)
+
+
+def describe(municipalities) -> dict[str, int]:
+    """How much one municipality, or several, hold: what a benchmark reports next to its
+    figures."""
+    if isinstance(municipalities, Municipality):
+        municipalities = [municipalities]
+    ids = [m.pk for m in municipalities]
+    rounds = FollowUpRound.objects.filter(version__plan__municipality__in=ids)
+    latest_versions = PlanVersion.objects.filter(
+        plan__municipality__in=ids, status=PlanVersion.Status.ADOPTED
     )
-
-
-def describe(municipality: Municipality) -> dict[str, int]:
-    """How much the municipality holds: what a benchmark reports next to its figures."""
-    plans = Q(version__plan__municipality=municipality)
-    rounds = FollowUpRound.objects.filter(plans)
-    latest = rounds.order_by("-year").first()
     return {
-        "actors": Actor.objects.filter(municipality=municipality).count(),
-        "activities (latest version)": Activity.objects.filter(version=latest.version).count()
-        if latest
-        else 0,
-        "versions": PlanVersion.objects.filter(plan__municipality=municipality).count(),
+        "municipalities": len(ids),
+        "actors": Actor.objects.filter(municipality__in=ids).count(),
+        "activities (adopted versions)": Activity.objects.filter(
+            version__in=latest_versions
+        ).count(),
+        "versions": PlanVersion.objects.filter(plan__municipality__in=ids).count(),
         "rounds": rounds.count(),
         "questionnaires": Questionnaire.objects.filter(round__in=rounds).count(),
         "activity answers": ActivityAnswer.objects.filter(questionnaire__round__in=rounds).count(),
