@@ -8,14 +8,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
-from organisations.models import User
 from organisations.permissions import (
     can_answer,
     can_review_followup,
     can_write_plans,
     coordinator_required,
     member_required,
-    role_required,
+    reporter_required,
+    signed_in_or_told,
 )
 from plans.models import Term
 from plans.queries import terms_for, version_for
@@ -126,7 +126,7 @@ def round_questions(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_safe
-@role_required(User.Role.REPORTER)
+@reporter_required
 def my_questionnaires(request: HttpRequest) -> HttpResponse:
     return render(
         request,
@@ -147,6 +147,9 @@ def _term_choices(municipality_id: int):
     return levels, groups, {t.pk: str(t.label) for t in terms}
 
 
+# The page autosaves in the background: a session that ended meanwhile is answered so that the
+# page can say so and keep what was typed.
+@signed_in_or_told
 @member_required
 def questionnaire(request: HttpRequest, pk: int) -> HttpResponse:
     questionnaire = queries.questionnaire_for(request.user, pk)

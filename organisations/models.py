@@ -79,6 +79,17 @@ class Actor(models.Model):
         return self.kind == self.Kind.EXTERNAL
 
 
+class UserHistory(HistoricalRecords):
+    """The trail of accounts: who changed whose role, actors or access. Signing in saves the
+    time of the last sign-in and nothing else; that is in the event log, not a change."""
+
+    def post_save(self, instance, created, using=None, **kwargs):
+        update_fields = kwargs.get("update_fields")
+        if not created and update_fields and set(update_fields) <= {"last_login"}:
+            return
+        super().post_save(instance, created, using=using, **kwargs)
+
+
 class User(AbstractUser):
     """A person signing in. Belongs to one municipality and has one role there."""
 
@@ -104,6 +115,9 @@ class User(AbstractUser):
         verbose_name=_("reports for"),
         help_text=_("The actors this person answers follow-ups for (reporters)."),
     )
+
+    # Passwords (even hashed) stay out of the trail; that a password was set shows as a save.
+    history = UserHistory(excluded_fields=["password", "last_login"], m2m_fields=["actors"])
 
     class Meta:
         verbose_name = _("user")

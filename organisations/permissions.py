@@ -1,9 +1,16 @@
-"""Who may do what: every role check in the project is decided here."""
+"""Who may do what: every role check in the project is decided here.
+
+Views use the decorators and `can_*` functions; templates use the same functions as filters
+(`{% load permissions %}{% if user|can_manage_users %}`), so a page never decides by comparing
+role names itself."""
 
 from collections.abc import Callable
 from functools import wraps
 
+from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.shortcuts import render
 
 from .models import User
 
@@ -27,6 +34,22 @@ def can_read_drafts(user) -> bool:
     return has_role(user, Role.COORDINATOR, Role.ADMINISTRATOR)
 
 
+def can_read_audit_trail(user) -> bool:
+    """A version's trail and the event log include a version's time as a draft, which readers
+    and reporters do not see: they are for those who answer for the plans and the system."""
+    return has_role(user, Role.COORDINATOR, Role.ADMINISTRATOR)
+
+
+def can_answer_followups(user) -> bool:
+    """Reporters answer questionnaires (which ones: `can_answer`)."""
+    return has_role(user, Role.REPORTER)
+
+
+def can_manage_users(user) -> bool:
+    """Administrators manage the accounts of their own municipality, and only those."""
+    return has_role(user, Role.ADMINISTRATOR)
+
+
 def role_required(*roles: str) -> Callable:
     """View decorator: the signed-in user must have one of the roles, in a municipality."""
 
@@ -44,6 +67,9 @@ def role_required(*roles: str) -> Callable:
 
 coordinator_required = role_required(Role.COORDINATOR)
 actor_manager_required = role_required(Role.COORDINATOR, Role.ADMINISTRATOR)
+auditor_required = role_required(Role.COORDINATOR, Role.ADMINISTRATOR)
+reporter_required = role_required(Role.REPORTER)
+user_manager_required = role_required(Role.ADMINISTRATOR)
 member_required = role_required(*Role.values)
 
 
@@ -54,4 +80,24 @@ def can_review_followup(user) -> bool:
 
 def can_answer(user, questionnaire) -> bool:
     """A reporter answers for the actors it reports for, and nothing else."""
-    return has_role(user, Role.REPORTER) and user.actors.filter(pk=questionnaire.actor_id).exists()
+    return (
+        can_answer_followups(user) and user.actors.filter(pk=questionnaire.actor_id).exists()
+    )
+
+
+def signed_in_or_told(view):
+    """For views that htmx calls in the background (autosave): when the session has ended, the
+    answer is 401 with a message for the page, not a redirect that htmx would follow and put the
+    sign-in page's HTML in place of the message. Other requests go to the sign-in page as
+    everywhere else. Takes over LoginRequiredMiddleware's check for this view only."""
+
+    @login_not_required
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if request.user.is_authenticated:
+            return view(request, *args, **kwargs)
+        if request.headers.get("HX-Request") == "true":
+            return render(request, "signed_out_status.html", status=401)
+        return redirect_to_login(request.get_full_path())
+
+    return wrapped

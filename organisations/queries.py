@@ -2,7 +2,9 @@
 
 from dataclasses import dataclass
 
-from .models import Actor, Municipality
+from django.db.models import Prefetch, QuerySet
+
+from .models import Actor, Municipality, User
 
 
 @dataclass
@@ -26,3 +28,12 @@ def actor_tree(municipality: Municipality) -> list[ActorNode]:
 
     walk(None, 0)
     return result
+
+
+def users_of(municipality: Municipality) -> QuerySet[User]:
+    """The municipality's accounts with the actors they report for: two queries."""
+    return (
+        User.objects.filter(municipality=municipality)
+        .prefetch_related(Prefetch("actors", queryset=Actor.objects.order_by("name")))
+        .order_by("-is_active", "last_name", "first_name", "username")
+    )

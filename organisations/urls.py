@@ -9,6 +9,26 @@ urlpatterns = [
     path("actors/new/", views.actor_edit, name="actor_create"),
     path("actors/<int:pk>/edit/", views.actor_edit, name="actor_edit"),
     path("actors/<int:pk>/delete/", views.actor_delete, name="actor_delete"),
+    path("users/", views.user_list, name="user_list"),
+    path("users/new/", views.user_edit, name="user_create"),
+    path("users/<int:pk>/edit/", views.user_edit, name="user_edit"),
+    path(
+        "users/<int:pk>/deactivate/",
+        views.user_set_active,
+        {"active": False},
+        name="user_deactivate",
+    ),
+    path(
+        "users/<int:pk>/reactivate/",
+        views.user_set_active,
+        {"active": True},
+        name="user_reactivate",
+    ),
+    path(
+        "users/<int:pk>/password-link/",
+        views.user_send_password_link,
+        name="user_password_link",
+    ),
     # The law requires the statement to be reachable by everyone, signed in or not.
     path(
         "accessibility/",

@@ -2,16 +2,24 @@ from datetime import date
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import ProtectedError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_POST, require_safe
 
-from .forms import ActorForm
-from .models import Actor
-from .permissions import actor_manager_required, can_manage_actors, member_required
-from .queries import actor_tree
+from . import services
+from .forms import ActorForm, UserForm
+from .models import Actor, User
+from .permissions import (
+    actor_manager_required,
+    can_manage_actors,
+    member_required,
+    user_manager_required,
+)
+from .queries import actor_tree, users_of
 
 
 @require_safe
@@ -57,6 +65,80 @@ def actor_delete(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, _("“%(name)s” was deleted.") % {"name": actor.name})
         return redirect("organisations:actor_list")
     return render(request, "organisations/actor_confirm_delete.html", {"actor": actor})
+
+
+@require_safe
+@user_manager_required
+def user_list(request: HttpRequest) -> HttpResponse:
+    return render(
+        request, "organisations/user_list.html", {"users": users_of(request.user.municipality)}
+    )
+
+
+def _own_user(request: HttpRequest, pk: int) -> User:
+    """An account of the administrator's own municipality; any other is not found."""
+    return get_object_or_404(User, pk=pk, municipality=request.user.municipality)
+
+
+@user_manager_required
+def user_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    account = _own_user(request, pk) if pk else None
+    form = UserForm(
+        request.POST or None,
+        instance=account,
+        municipality=request.user.municipality,
+        editor=request.user,
+    )
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            saved = form.save(commit=False)
+            if account is None:
+                saved.set_unusable_password()  # the person chooses one through the link
+            saved.save()
+            form.save_m2m()
+        messages.success(request, _("“%(name)s” was saved.") % {"name": saved})
+        if account is None and form.cleaned_data.get("send_password_link"):
+            _send_link(request, saved)
+        return redirect("organisations:user_list")
+    return render(request, "organisations/user_form.html", {"form": form, "account": account})
+
+
+def _send_link(request: HttpRequest, account: User) -> None:
+    try:
+        services.user_send_password_link(user=account)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            _("A link to choose a password was sent to %(email)s.") % {"email": account.email},
+        )
+
+
+@require_POST
+@user_manager_required
+def user_set_active(request: HttpRequest, pk: int, active: bool) -> HttpResponse:
+    account = _own_user(request, pk)
+    try:
+        services.user_set_active(user=account, active=active, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        message = (
+            _("“%(name)s” can sign in again.")
+            if active
+            else _("“%(name)s” is deactivated and can no longer sign in.")
+        )
+        messages.success(request, message % {"name": account})
+    return redirect("organisations:user_edit", pk=account.pk)
+
+
+@require_POST
+@user_manager_required
+def user_send_password_link(request: HttpRequest, pk: int) -> HttpResponse:
+    account = _own_user(request, pk)
+    _send_link(request, account)
+    return redirect("organisations:user_edit", pk=account.pk)
 
 
 # The day the accessibility statement was last checked against the service; update it with

@@ -92,6 +92,7 @@ TRACKED = [
     Actor,
     Term,
     Statistic,
+    User,
     Plan,
     PlanVersion,
     Goal,
@@ -478,6 +479,7 @@ class _Restore:
             user.set_unusable_password()
             users.append(user)
         users = User.objects.bulk_create(users)
+        self.written[User].extend(users)
         self.users = {user.username: user for user in users}
         User.actors.through.objects.bulk_create(
             User.actors.through(user_id=user.pk, actor_id=self.actor(name).pk)

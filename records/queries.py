@@ -284,6 +284,18 @@ QUESTIONNAIRE_TRAIL = [
 ]
 
 
+USER_TRAIL = [
+    Tracked(
+        User,
+        gettext_lazy("User"),
+        lambda pk: Q(id=pk),
+        lambda row, names: row.username,
+        # The account's municipality never changes here; when it was made is the first row.
+        hidden=frozenset({"municipality", "date_joined"}),
+    ),
+]
+
+
 # Entries ---------------------------------------------------------------------------------------
 
 
@@ -355,8 +367,12 @@ class _Source:
     def __init__(self, tracked: Tracked, history_ids: list[int]):
         self.tracked = tracked
         history = tracked.history
+        # Fields the history leaves out (a user's password) cannot be shown either.
+        kept = {f.attname for f in history._meta.concrete_fields}
         self.fields = [
-            f for f in tracked.model._meta.concrete_fields if f.name not in self.hidden_names
+            f
+            for f in tracked.model._meta.concrete_fields
+            if f.name not in self.hidden_names and f.attname in kept
         ]
         self.m2m = [f for f in history._history_m2m_fields if f.name not in tracked.hidden]
         pk_name = tracked.model._meta.pk.attname
@@ -505,6 +521,12 @@ def version_history(version: PlanVersion, page_number=1) -> Page:
 def questionnaire_history(questionnaire: Questionnaire, page_number=1) -> Page:
     """What changed in a questionnaire and its answers."""
     return trail_page(QUESTIONNAIRE_TRAIL, questionnaire.pk, page_number)
+
+
+def user_history(user: User, page_number=1) -> Page:
+    """What changed in an account: its name, address, role, actors and whether it may sign in,
+    and who changed it."""
+    return trail_page(USER_TRAIL, user.pk, page_number)
 
 
 # Events --------------------------------------------------------------------------------------

@@ -10,5 +10,6 @@ urlpatterns = [
         views.questionnaire_history,
         name="questionnaire_history",
     ),
+    path("users/<int:pk>/history/", views.user_history, name="user_history"),
     path("records/events/", views.events, name="events"),
 ]

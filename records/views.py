@@ -2,20 +2,16 @@
 log of sign-ins, exports, publications and backups."""
 
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
 from followup.queries import questionnaire_for
 from organisations.models import User
-from organisations.permissions import member_required, role_required
+from organisations.permissions import auditor_required, member_required, user_manager_required
 from plans.queries import version_for
 
 from . import queries
 from .models import AuditEvent
-
-# The trail of a plan version and the event log are for those who answer for the plans and
-# the system: it includes the version's time as a draft, which readers and reporters do not see.
-auditor_required = role_required(User.Role.COORDINATOR, User.Role.ADMINISTRATOR)
 
 
 @require_safe
@@ -42,6 +38,18 @@ def questionnaire_history(request: HttpRequest, pk: int) -> HttpResponse:
             "version": questionnaire.round.version,
             "page": queries.questionnaire_history(questionnaire, request.GET.get("page")),
         },
+    )
+
+
+@require_safe
+@user_manager_required
+def user_history(request: HttpRequest, pk: int) -> HttpResponse:
+    # Accounts are the administrator's, and only those of their own municipality.
+    account = get_object_or_404(User, pk=pk, municipality=request.user.municipality)
+    return render(
+        request,
+        "records/user_history.html",
+        {"account": account, "page": queries.user_history(account, request.GET.get("page"))},
     )
 
 

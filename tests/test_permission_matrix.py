@@ -11,7 +11,7 @@ Columns, in this order:
     reporter_a    reporter for Socialförvaltningen and IFO (answers their questionnaires)
     reporter_b    reporter for Utbildningsförvaltningen and Centrala elevhälsan
     coordinator   writes plans, runs the follow-up
-    administrator manages actors (and users, in the Django admin)
+    administrator manages actors and the users of its own municipality
     other         coordinator of ANOTHER municipality: every object below belongs to Älvby
 
 Answers:
@@ -131,6 +131,30 @@ MATRIX: dict[str, list[Case]] = {
         target="actor",
         get=                        "login  403    403    403    200    200    404",
         post=                       "login  403    403    403    302    302    404")],
+    # Users: the administrator's, in its own municipality (another municipality's: 404, tested
+    # in tests/organisations, since `other` here is a coordinator).
+    "organisations:user_list": [Case(
+        get=                        "login  403    403    403    403    200    403",
+        post=                       "login  405    405    405    405    405    405")],
+    "organisations:user_create": [Case(
+        data="user",
+        get=                        "login  403    403    403    403    200    403",
+        post=                       "login  403    403    403    403    302    403")],
+    "organisations:user_edit": [Case(
+        target="reader_account",
+        get=                        "login  403    403    403    403    200    403",
+        post=                       "login  403    403    403    403    200    403")],
+    **{
+        name: [Case(
+            target="reader_account",
+            get=                    "login  405    405    405    405    405    405",
+            post=                   "login  403    403    403    403    302    403")]
+        for name in (
+            "organisations:user_deactivate",
+            "organisations:user_reactivate",
+            "organisations:user_password_link",
+        )
+    },
 
     # Plans: reading ---------------------------------------------------------------------------
     "plans:home": [Case(
@@ -354,6 +378,11 @@ MATRIX: dict[str, list[Case]] = {
         target="questionnaire_a_draft",
         get=                        "login  404    200    404    200    404    404",
         post=                       "login  405    405    405    405    405    405")],
+    # An account's history: the administrator's, like the account.
+    "records:user_history": [Case(
+        target="reader_account",
+        get=                        "login  403    403    403    403    200    403",
+        post=                       "login  405    405    405    405    405    405")],
     "records:events": [Case(
         get=                        "login  403    403    403    200    200    200",
         post=                       "login  405    405    405    405    405    405")],
@@ -442,6 +471,13 @@ def _post_data(world: dict) -> dict[str, dict]:
         "term": {"kind": "target_group", "name": "Matrisgruppen"},
         "questionnaire_save": {"action": "save", "revision": draft_questionnaire.revision},
         "return": {"comment": "Komplettera gärna med antal deltagare."},
+        "user": {
+            "first_name": "Matris",
+            "last_name": "Person",
+            "username": "matris.person",
+            "email": "matris.person@example.se",
+            "role": "reader",
+        },
     }
 
 
@@ -536,6 +572,7 @@ def world(django_db_setup, django_db_blocker):
             "questionnaire_b_submitted": b_submitted,
             "published_report": report_publish(round_=round_, user=users["coordinator"]),
             "text_in_draft": text_section_save(version=draft, title="Bakgrund", body="Text."),
+            "reader_account": users["reader"],
         }
         world = {key: obj.pk for key, obj in objects.items()}
         world["sessions"] = {}
