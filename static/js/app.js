@@ -34,3 +34,45 @@ function markScrollingTables() {
 }
 markScrollingTables();
 window.addEventListener("resize", markScrollingTables);
+
+// Autosave after the session has ended. The server answers a background save from a signed-out
+// person with 401 and a message (templates/signed_out_status.html); htmx leaves error answers
+// out of the page, so this one is let in, in place of the save status only: the answers typed
+// stay where they are. When the person comes back from signing in again in another tab, the
+// page fetches the status (and with it the new CSRF token that signing in gave the browser)
+// and saves what is on the page.
+let signedOutForm = null;
+
+document.addEventListener("htmx:beforeSwap", (event) => {
+  if (event.detail.xhr.status === 401) {
+    event.detail.shouldSwap = true;
+    event.detail.isError = false;
+    const source = event.detail.requestConfig && event.detail.requestConfig.elt;
+    signedOutForm =
+      (source && source.closest && source.closest("form[hx-post]")) ||
+      document.querySelector("form[hx-post]");
+  }
+});
+
+// A deliberate save while signed out would lead to the sign-in page and lose the answers.
+document.addEventListener("submit", (event) => {
+  if (signedOutForm && event.target === signedOutForm) {
+    event.preventDefault();
+    const status = document.getElementById("save-status");
+    const link = status && status.querySelector("a");
+    if (link) link.focus();
+  }
+});
+
+function resumeAfterSigningIn() {
+  if (!signedOutForm || document.visibilityState !== "visible" || !window.htmx) return;
+  const form = signedOutForm;
+  signedOutForm = null;
+  window.htmx
+    .ajax("GET", form.getAttribute("hx-post"), { target: "#save-status", swap: "outerHTML" })
+    .then(() => {
+      if (!signedOutForm) window.htmx.trigger(form, "change");
+    });
+}
+document.addEventListener("visibilitychange", resumeAfterSigningIn);
+window.addEventListener("focus", resumeAfterSigningIn);

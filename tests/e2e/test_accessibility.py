@@ -6,6 +6,8 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
+from organisations.models import User
+
 from .conftest import DESKTOP, NARROW, tab_to, url
 
 pytestmark = pytest.mark.e2e
@@ -194,7 +196,13 @@ def pages(role: str, demo) -> list[tuple[str, str, int, object]]:
             ),
         ]
     if role == "administrator":
+        account = User.objects.get(username="rapportor.social").pk
         return [
+            ("users", url("organisations:user_list"), 200, None),
+            ("new user", url("organisations:user_create"), 200, None),
+            ("new user, empty", url("organisations:user_create"), 200, submit_empty),
+            ("edit user", url("organisations:user_edit", account), 200, None),
+            ("user history", url("records:user_history", account), 200, None),
             ("action plans", url("plans:home"), 200, None),
             ("draft overview", url("plans:version_overview", draft), 200, None),
             ("actors", url("organisations:actor_list"), 200, None),
