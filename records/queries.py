@@ -25,6 +25,7 @@ from simple_history.utils import get_history_model_for_model
 
 from followup.models import (
     ActivityAnswer,
+    FollowUpRound,
     IndicatorAnswer,
     Participants,
     QuestionAnswer,
@@ -213,6 +214,22 @@ VERSION_TRAIL = [
         ),
         refs=("statistic", "actor"),
         hidden=frozenset({"version", "statistic", "actor"}),
+    ),
+    # The version's follow-ups: opened, their questions of the coordinator's own, closed.
+    Tracked(
+        FollowUpRound,
+        gettext_lazy("Follow-up round"),
+        lambda pk: Q(version_id=pk),
+        lambda row, names: _("Follow-up %(year)s") % {"year": row.year},
+        hidden=frozenset({"version", "created_at"}),
+    ),
+    Tracked(
+        RoundQuestion,
+        gettext_lazy("Question of a follow-up round"),
+        _within(FollowUpRound, link="round_id", parent="version_id"),
+        lambda row, names: row.text,
+        hidden=frozenset({"round"}),
+        names={"position": ORDER},
     ),
 ]
 
@@ -514,7 +531,7 @@ def trail_page(trail: list[Tracked], pk: int, page_number) -> Page:
 
 def version_history(version: PlanVersion, page_number=1) -> Page:
     """What changed in a plan version: the version, its goals, indicators, activities, who
-    answers for them and which statistics are reported."""
+    answers for them, which statistics are reported and its follow-up rounds."""
     return trail_page(VERSION_TRAIL, version.pk, page_number)
 
 

@@ -8,6 +8,7 @@ import logging
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -25,6 +26,8 @@ from organisations.permissions import (
     member_required,
 )
 from plans.queries import version_for
+from records.models import AuditEvent
+from records.services import audit_event_record
 
 from . import formats, queries, services
 from .content import report_build, report_for_export
@@ -37,9 +40,16 @@ from .render_html import render_body
 audit = logging.getLogger("handlingskraft.audit")
 
 
-def _log(request: HttpRequest, action: str, obj) -> None:
-    """Exports and publications are logged: who, what, which object."""
+def _log(request: HttpRequest, action: str, obj, *, fmt: str = "", concerns=None) -> None:
+    """Exports and publications are logged: who, what, which object; and they go to the
+    municipality's event log, where the audit trail's readers look for them."""
     audit.info("%s %s %s by user %s", action, obj._meta.label_lower, obj.pk, request.user.pk)
+    audit_event_record(
+        user=request.user,
+        action=AuditEvent.Action.PUBLISH if action == "publish" else AuditEvent.Action.EXPORT,
+        description=str(concerns or obj),
+        details={"format": fmt} if fmt else {},
+    )
 
 
 def _file(content: bytes, fmt: str, name: str) -> HttpResponse:
@@ -70,14 +80,19 @@ def _report_name(round_, number: int | None = None) -> str:
 @coordinator_required
 def round_report(request: HttpRequest, pk: int) -> HttpResponse:
     round_ = round_for(request.user, pk)
-    document = report_build(round_)
+    # Building and drawing a big report takes a second; kept until anything in it changes.
+    key = f"reports:round:{round_.pk}:{translation.get_language()}:{queries.report_stamp(round_)}"
+    body = cache.get(key)
+    if body is None:
+        body = render_body(report_build(round_))
+        cache.set(key, body, 24 * 3600)
     return render(
         request,
         "reports/round_report.html",
         {
             "round": round_,
             "version": round_.version,
-            "body": render_body(document),
+            "body": body,
             "published": round_.published_reports.defer("content").order_by("-number"),
         },
     )
@@ -95,7 +110,7 @@ def round_report_download(request: HttpRequest, pk: int, fmt: str) -> HttpRespon
             "date": timezone.localdate().isoformat()
         }
         response = _download(document, fmt, _report_name(round_))
-    _log(request, f"export-{fmt}", round_)
+    _log(request, f"export-{fmt}", round_, fmt=fmt)
     return response
 
 
@@ -104,7 +119,7 @@ def round_report_download(request: HttpRequest, pk: int, fmt: str) -> HttpRespon
 def round_publish(request: HttpRequest, pk: int) -> HttpResponse:
     round_ = round_for(request.user, pk)
     report = services.report_publish(round_=round_, user=request.user)
-    _log(request, "publish", report)
+    _log(request, "publish", report, concerns=report.round)
     messages.success(
         request,
         _("Report %(number)s is published. Everyone in the municipality can read it.")
@@ -157,7 +172,7 @@ def published_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     report = queries.published_report_for(request.user, pk)
     content = services.published_file(report=report, fmt=fmt)
     response = _file(content, fmt, _report_name(report.round, report.number))
-    _log(request, f"download-{fmt}", report)
+    _log(request, f"download-{fmt}", report, fmt=fmt, concerns=report.round)
     return response
 
 
@@ -199,7 +214,7 @@ def plan_document_download(request: HttpRequest, pk: int, kind: str, fmt: str) -
     version = version_for(request.user, pk)
     with translation.override(settings.LANGUAGE_CODE):
         response = _download(plan_document(version, kind), fmt, _plan_name(version, kind))
-    _log(request, f"plan-{kind}-{fmt}", version)
+    _log(request, f"plan-{kind}-{fmt}", version, fmt=fmt)
     return response
 
 
@@ -215,7 +230,7 @@ def actor_extract_download(request: HttpRequest, pk: int) -> HttpResponse:
     with translation.override(settings.LANGUAGE_CODE):
         document = actor_extract(version, actor)
         response = _download(document, fmt, _plan_name(version, slugify(actor.name)))
-    _log(request, f"plan-extract-{fmt}", version)
+    _log(request, f"plan-extract-{fmt}", version, fmt=fmt)
     return response
 
 

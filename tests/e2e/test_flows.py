@@ -124,3 +124,133 @@ def test_write_adopt_follow_up_and_approve(demo, open_page):
     reader.goto(url("reports:plan_reports", demo.plan))
     reader.locator(f"main a[href='{published}']").click()
     expect(reader.locator("main")).to_contain_text(ACTIVITY_TITLE)
+
+    # Every change made above is on the history pages, with who made it and what changed.
+    lena, falt = "Lena Forsberg", "rapportor.falt"
+    today = timezone.localdate().isoformat()
+    version = read_trail(coordinator, url("records:version_history", demo.draft))
+    assert_recorded(
+        version,
+        who=lena,
+        kind="Aktivitet",
+        which=ACTIVITY_TITLE,
+        action="Skapades",
+        changes=[f"Aktivitet: {ACTIVITY_TITLE}", "Från år: 2026", "Till år: 2026"],
+    )
+    assert_recorded(
+        version,
+        who=lena,
+        kind="Ansvar",
+        which=f"{ACTIVITY_TITLE}: Fältgruppen",
+        action="Skapades",
+        changes=["Roll: Huvudansvarig"],
+    )
+    assert_recorded(
+        version,
+        who=lena,
+        kind="Planversion",
+        which="",
+        action="Ändrades",
+        changes=[
+            "Status: före: Utkast → efter: Antagen",
+            "Antagen av: före: – → efter: Kommunfullmäktige",
+            f"Beslutsdatum: före: – → efter: {today}",
+            "Paragraf (§): före: – → efter: § 112",
+        ],
+    )
+    assert_recorded(
+        version,
+        who=lena,
+        kind="Uppföljningsomgång",
+        which="Uppföljning 2026",
+        action="Skapades",
+        changes=["År som följs upp: 2026"],
+    )
+
+    questionnaire_pk = resolve(urlparse(reporter.url).path).kwargs["pk"]
+    answers = read_trail(coordinator, url("records:questionnaire_history", questionnaire_pk))
+    assert_recorded(
+        answers,
+        who=lena,
+        kind="Enkät",
+        which="Fältgruppen",
+        action="Skapades",
+        changes=["Status: Inte påbörjad"],
+    )
+    assert_recorded(
+        answers,
+        who=falt,
+        kind="Svar om en aktivitet",
+        which=ACTIVITY_TITLE,
+        action="Ändrades",
+        changes=[
+            "Status: före: – → efter: Genomförd",
+            "Vad som har gjorts: före: – → efter: Fältgruppen har varit ute varje helgkväll",
+        ],
+    )
+    assert_recorded(
+        answers,
+        who=falt,
+        kind="Enkät",
+        which="Fältgruppen",
+        action="Ändrades",
+        changes=["Status: före: Inte påbörjad → efter: Utkast", "följts upp i er egen"],
+    )
+    assert_recorded(
+        answers,
+        who=falt,
+        kind="Enkät",
+        which="Fältgruppen",
+        action="Ändrades",
+        changes=["Status: före: Utkast → efter: Inskickad"],
+    )
+    assert_recorded(
+        answers,
+        who=lena,
+        kind="Enkät",
+        which="Fältgruppen",
+        action="Ändrades",
+        changes=["Status: före: Inskickad → efter: Godkänd"],
+    )
+
+    # Publishing and exporting change nothing; the event log has them.
+    coordinator.goto(url("records:events"))
+    events = coordinator.locator("main tbody tr")
+    expect(events.filter(has_text="Publicering").filter(has_text=lena).first).to_be_visible()
+    expect(events.filter(has_text="Export").filter(has_text=lena).first).to_be_visible()
+
+
+READ_TRAIL = """() => [...document.querySelectorAll("main tbody tr")].map((row) => {
+  const cells = [...row.querySelectorAll("td")];
+  return {
+    who: cells[1].innerText.trim(),
+    kind: cells[2].innerText.trim(),
+    which: cells[3].innerText.trim(),
+    action: cells[4].innerText.trim(),
+    changes: [...cells[5].querySelectorAll("li")].map((li) => li.innerText.replace(/\\s+/g, " ").trim()),
+  };
+})"""
+
+
+def read_trail(page, path: str) -> list[dict]:
+    """The rows of a history page (its first page: the flow makes fewer than fifty changes)."""
+    page.goto(path)
+    expect(page.locator("h1")).to_be_visible()
+    return page.evaluate(READ_TRAIL)
+
+
+def assert_recorded(trail: list[dict], *, who, kind, which, action, changes) -> None:
+    """One row of the trail is by `who`, about an object of `kind` whose name contains
+    `which`, says `action`, and lists each of `changes` (or the start of it)."""
+    for row in trail:
+        if (row["who"], row["kind"], row["action"]) == (who, kind, action) and which in row[
+            "which"
+        ]:
+            if all(
+                any(line.startswith(c) or c in line for line in row["changes"]) for c in changes
+            ):
+                return
+    shown = "\n".join(str(row) for row in trail[:12])
+    raise AssertionError(
+        f"not on the history page: {who} {action} {kind} {which} {changes}\n{shown}"
+    )

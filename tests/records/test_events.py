@@ -128,3 +128,24 @@ def test_an_export_is_logged_with_the_version_even_after_it_is_deleted(coordinat
     signed_in(coordinator).get(reverse("exchange:version_export_xlsx", args=[version.pk]))
     PlanVersion.objects.filter(pk=version.pk).delete()
     assert AuditEvent.objects.get(action="export").description == str(version)
+
+
+def test_publishing_a_report_and_downloading_it_are_logged(demo, demo_coordinator):
+    client = signed_in(demo_coordinator)
+    round_ = FollowUpRound.objects.get(version__plan__municipality=demo)
+    published = client.post(reverse("reports:round_publish", args=[round_.pk]))
+    assert published.status_code == 302
+    client.get(published["Location"].rstrip("/") + "/report.xlsx")
+    client.get(reverse("reports:round_report_download", args=[round_.pk, "pdf"]))
+
+    events = list(
+        AuditEvent.objects.filter(municipality=demo, user=demo_coordinator)
+        .exclude(action=AuditEvent.Action.SIGN_IN)
+        .order_by("created_at", "id")
+        .values_list("action", "description", "details")
+    )
+    assert events == [
+        ("publish", str(round_), {}),
+        ("export", str(round_), {"format": "xlsx"}),
+        ("export", str(round_), {"format": "pdf"}),
+    ]

@@ -11,6 +11,7 @@ from followup.models import (
     IndicatorAnswer,
     Participants,
     Questionnaire,
+    RoundQuestion,
     StatisticCount,
 )
 from followup.queries import questionnaire_content, saved_answers
@@ -18,6 +19,7 @@ from followup.services import questionnaire_save, round_open
 from organisations.models import Actor, User
 from plans.models import Activity, Indicator, PlanVersion, Responsibility
 from plans.services import activity_set_responsibilities, plan_version_adopt, plan_version_copy
+from records.queries import version_history
 from stats.models import Statistic, StatisticAssignment
 from stats.services import statistic_assignments_set
 from tests.builders import make_actor, make_plan, make_user, term
@@ -189,3 +191,22 @@ def test_saving_a_questionnaire_records_what_changed_and_who_saved_it(municipali
     assert (change.history_type, change.gender, change.count) == ("~", "girls", 4)
     assert change.prev_record.count == 3
     assert not ActivityAnswer.history.filter(history_id__gt=record.history_id).exists()
+
+
+def test_a_version_s_history_shows_its_follow_up_rounds_and_their_questions(round_, version):
+    RoundQuestion.objects.create(round=round_, text="Hur har ni samverkat?", kind="text")
+    entries = version_history(version).object_list
+    question, opened = entries[0], entries[1]
+    assert (question.kind, question.object, question.action) == (
+        "Fråga i en uppföljningsomgång",
+        "Hur har ni samverkat?",
+        "created",
+    )
+    assert (opened.kind, opened.object, opened.action) == (
+        "Uppföljningsomgång",
+        "Uppföljning 2025",
+        "created",
+    )
+    assert ("Sista svarsdag", "", "2026-03-31") in {
+        (c.field, c.old, c.new) for c in opened.changes
+    }
