@@ -2,11 +2,14 @@
 Swedish, reflow at 320 px, show where the keyboard focus is, and the activity form can be filled
 and sent with the keyboard alone."""
 
+from urllib.parse import urlparse
+
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 from organisations.models import User
+from organisations.services import password_link
 
 from .conftest import DESKTOP, NARROW, tab_to, url
 
@@ -81,8 +84,12 @@ def pages(role: str, demo) -> list[tuple[str, str, int, object]]:
         ("accessibility statement", url("organisations:accessibility"), 200, None),
     ]
     if role == "anonymous":
+        account = User.objects.get(username="rapportor.social")
         return [
             ("sign in", url("login"), 200, None),
+            ("choose a password", urlparse(password_link(account)).path, 200, None),
+            ("choose a password, empty", urlparse(password_link(account)).path, 200, submit_empty),
+            ("set-password link, used", url("password_reset_confirm", "MQ", "x-y"), 200, None),
             ("sign in, wrong password", url("login"), 200, submit_empty),
             ("accessibility statement", url("organisations:accessibility"), 200, None),
             ("page not found", "/no-such-page/", 404, None),
