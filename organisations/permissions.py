@@ -80,9 +80,7 @@ def can_review_followup(user) -> bool:
 
 def can_answer(user, questionnaire) -> bool:
     """A reporter answers for the actors it reports for, and nothing else."""
-    return (
-        can_answer_followups(user) and user.actors.filter(pk=questionnaire.actor_id).exists()
-    )
+    return can_answer_followups(user) and user.actors.filter(pk=questionnaire.actor_id).exists()
 
 
 def signed_in_or_told(view):

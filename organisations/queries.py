@@ -30,10 +30,17 @@ def actor_tree(municipality: Municipality) -> list[ActorNode]:
     return result
 
 
+def manageable_users(municipality: Municipality) -> QuerySet[User]:
+    """The accounts a municipality's administrator manages. Not the Django admin's staff and
+    superusers: changing their e-mail address and sending a set-password link would hand
+    their wider powers to whoever reads that address."""
+    return User.objects.filter(municipality=municipality, is_staff=False, is_superuser=False)
+
+
 def users_of(municipality: Municipality) -> QuerySet[User]:
     """The municipality's accounts with the actors they report for: two queries."""
     return (
-        User.objects.filter(municipality=municipality)
+        manageable_users(municipality)
         .prefetch_related(Prefetch("actors", queryset=Actor.objects.order_by("name")))
         .order_by("-is_active", "last_name", "first_name", "username")
     )

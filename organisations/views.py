@@ -19,7 +19,7 @@ from .permissions import (
     member_required,
     user_manager_required,
 )
-from .queries import actor_tree, users_of
+from .queries import actor_tree, manageable_users, users_of
 
 
 @require_safe
@@ -77,7 +77,7 @@ def user_list(request: HttpRequest) -> HttpResponse:
 
 def _own_user(request: HttpRequest, pk: int) -> User:
     """An account of the administrator's own municipality; any other is not found."""
-    return get_object_or_404(User, pk=pk, municipality=request.user.municipality)
+    return get_object_or_404(manageable_users(request.user.municipality), pk=pk)
 
 
 @user_manager_required

@@ -6,8 +6,8 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
 from followup.queries import questionnaire_for
-from organisations.models import User
 from organisations.permissions import auditor_required, member_required, user_manager_required
+from organisations.queries import manageable_users
 from plans.queries import version_for
 
 from . import queries
@@ -45,7 +45,7 @@ def questionnaire_history(request: HttpRequest, pk: int) -> HttpResponse:
 @user_manager_required
 def user_history(request: HttpRequest, pk: int) -> HttpResponse:
     # Accounts are the administrator's, and only those of their own municipality.
-    account = get_object_or_404(User, pk=pk, municipality=request.user.municipality)
+    account = get_object_or_404(manageable_users(request.user.municipality), pk=pk)
     return render(
         request,
         "records/user_history.html",

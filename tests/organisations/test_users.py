@@ -246,3 +246,17 @@ def test_signing_in_leaves_no_history_row(client, reporter):
     reporter.refresh_from_db()
     assert reporter.last_login is not None
     assert User.history.filter(id=reporter.pk).count() == before
+
+
+@pytest.mark.parametrize("flag", ["is_staff", "is_superuser"])
+def test_the_django_admin_s_staff_are_not_managed_here(municipality, admin_client, flag):
+    # Their e-mail address and a set-password link would hand over their wider powers.
+    staff = make_user(municipality, User.Role.READER, username="it.drift")
+    setattr(staff, flag, True)
+    staff.save()
+    assert "it.drift" not in admin_client.get(reverse("organisations:user_list")).content.decode()
+    edit = reverse("organisations:user_edit", args=[staff.pk])
+    assert admin_client.get(edit).status_code == 404
+    link = reverse("organisations:user_password_link", args=[staff.pk])
+    assert admin_client.post(link).status_code == 404
+    assert mail.outbox == []

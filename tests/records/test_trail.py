@@ -207,6 +207,4 @@ def test_a_version_s_history_shows_its_follow_up_rounds_and_their_questions(roun
         "Uppföljning 2025",
         "created",
     )
-    assert ("Sista svarsdag", "", "2026-03-31") in {
-        (c.field, c.old, c.new) for c in opened.changes
-    }
+    assert ("Sista svarsdag", "", "2026-03-31") in {(c.field, c.old, c.new) for c in opened.changes}
