@@ -43,10 +43,10 @@ test-postgres: $(STAMP) compilemessages
 		echo "Skipping PostgreSQL: set TEST_POSTGRES_URL=postgres://user:pass@host/db to include it"; \
 	fi
 
-# Builds a large generated municipality and times the report in every format (docs/benchmarks.md).
+# The benchmarks of docs/benchmarks.md on PostgreSQL: national data, the main pages under load
+# through gunicorn and wrk, every export's time and memory (needs Debian's postgresql and wrk).
 bench: $(STAMP) compilemessages
-	DEBUG=1 $(PY) manage.py migrate --no-input -v 0
-	DEBUG=1 $(PY) manage.py bench_report --size large --seed 1
+	scripts/bench
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -2,6 +2,8 @@ from django.contrib.auth.decorators import login_not_required
 from django.http import HttpResponse
 from django.views.decorators.http import require_safe
 
+HELLO_PATH = "bench/hello/"
+
 
 @login_not_required
 @require_safe

@@ -144,6 +144,19 @@ if TESTING:
     # Hashing strength is not under test; a fast hasher keeps the suite quick.
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
+# Pages of plan versions that can no longer change, and the coordinator's view of a report,
+# are kept once rendered, under keys that change with what they show (plans/queries.py
+# page_cache, reports/queries.py report_stamp). Each worker process keeps its own copies, so
+# no cache server is needed; the tests render every page afresh.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.dummy.DummyCache"
+        if TESTING
+        else "django.core.cache.backends.locmem.LocMemCache",
+        "OPTIONS": {"MAX_ENTRIES": 200},
+    }
+}
+
 LANGUAGE_CODE = "sv"
 LANGUAGES = [("sv", _("Swedish")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]

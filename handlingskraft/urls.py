@@ -26,6 +26,6 @@ if settings.OIDC_ENABLED:
 
 if settings.BENCHMARK_HELLO:
     # The benchmark's reference page (bench/views.py); off unless the benchmark starts the server.
-    from bench.views import hello
+    from bench.views import HELLO_PATH, hello
 
-    urlpatterns += [path("bench/hello/", hello, name="bench_hello")]
+    urlpatterns += [path(HELLO_PATH, hello, name="bench_hello")]

@@ -3,9 +3,11 @@
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Max, Q, QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils.translation import get_language
 
+from handlingskraft.prefetch import prefetch_lists
 from organisations.models import Actor
 from organisations.permissions import can_read_drafts
 from organisations.queries import actor_tree
@@ -30,30 +32,60 @@ def version_for(user, pk: int) -> PlanVersion:
     return get_object_or_404(versions_visible_to(user).select_related("plan"), pk=pk)
 
 
+def names_changed_at(municipality_id: int) -> str:
+    """When an actor or a vocabulary term of the municipality last changed, read from the audit
+    trail. A version that can no longer change shows nothing else that can."""
+    actors = Actor.history.filter(municipality_id=municipality_id)
+    terms = Term.history.filter(Q(municipality_id=municipality_id) | Q(municipality__isnull=True))
+    return "/".join(
+        str(history.aggregate(last=Max("history_date"))["last"]) for history in (actors, terms)
+    )
+
+
+@dataclass(frozen=True)
+class PageCache:
+    """For a template's {% cache %}: how long its content may be kept, and under what key."""
+
+    seconds: int
+    key: str
+
+
+def page_cache(version: PlanVersion, *variant: object) -> PageCache:
+    """An adopted or superseded version renders the same until a name in it changes, so its
+    pages are kept for a day; a draft's are rendered every time (zero seconds keeps nothing)."""
+    if version.is_editable:
+        return PageCache(0, f"draft:{version.pk}")
+    parts = [
+        version.pk,
+        version.status,
+        get_language(),
+        names_changed_at(version.plan.municipality_id),
+        *variant,
+    ]
+    return PageCache(24 * 3600, ":".join(str(part) for part in parts))
+
+
 def terms_for(municipality_id: int, kind: str) -> QuerySet[Term]:
     return Term.objects.filter(
         Q(municipality__isnull=True) | Q(municipality_id=municipality_id), kind=kind
     ).order_by("municipality_id", "position", "name")
 
 
-def activities_of(version: PlanVersion) -> QuerySet[Activity]:
+def activities_of(version: PlanVersion) -> list[Activity]:
     """Activities with everything a list shows, prefetched."""
-    return (
+    activities = list(
         Activity.objects.filter(version=version)
         .select_related("activity_type")
-        .prefetch_related(
-            Prefetch(
-                "responsibilities",
-                queryset=Responsibility.objects.select_related("actor").order_by(
-                    "-role", "actor__name"
-                ),
-            ),
-            "prevention_levels",
-            "violence_areas",
-            "target_groups",
-        )
         .order_by("position", "id")
     )
+    prefetch_lists(
+        activities,
+        "responsibilities",
+        Responsibility.objects.select_related("actor").order_by("-role", "actor__name"),
+    )
+    for name in ("prevention_levels", "violence_areas", "target_groups"):
+        prefetch_lists(activities, name)
+    return activities
 
 
 @dataclass
@@ -106,9 +138,8 @@ def plan_tree(version: PlanVersion) -> PlanTree:
         node = nodes[goal.pk]
         parent = nodes.get(goal.parent_id)
         (parent.children if parent else roots).append(node)
-    indicators = version.indicators.prefetch_related(
-        Prefetch("reported_by", queryset=Actor.objects.order_by("name"))
-    ).order_by("position", "id")
+    indicators = list(version.indicators.order_by("position", "id"))
+    prefetch_lists(indicators, "reported_by", Actor.objects.order_by("name"))
     for indicator in indicators:
         nodes[indicator.goal_id].indicators.append(indicator)
     for activity in activities_of(version):

@@ -7,6 +7,7 @@ from django.db.models import Count, Model, Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
@@ -116,27 +117,36 @@ def version_by_goal(request: HttpRequest, pk: int) -> HttpResponse:
         "plans/version_by_goal.html",
         {
             "version": version,
-            "tree": queries.plan_tree(version),
+            # Read only when the page is not already kept (page_cache).
+            "tree": SimpleLazyObject(lambda: queries.plan_tree(version)),
+            "page": queries.page_cache(version),
             "can_write": can_write_plans(request.user) and version.is_editable,
         },
     )
+
+
+def _duties(version: PlanVersion, chosen: str | None) -> dict:
+    duties = queries.duties_by_actor(version)
+    if chosen:
+        duties = [entry for entry in duties if str(entry.actor.pk) == chosen]
+    return {
+        "with_duties": [entry for entry in duties if entry.has_duties],
+        "without_duties": [entry.actor for entry in duties if not entry.has_duties],
+    }
 
 
 @require_safe
 @member_required
 def version_by_actor(request: HttpRequest, pk: int) -> HttpResponse:
     version = queries.version_for(request.user, pk)
-    duties = queries.duties_by_actor(version)
     chosen = request.GET.get("actor")
-    if chosen:
-        duties = [entry for entry in duties if str(entry.actor.pk) == chosen]
     return render(
         request,
         "plans/version_by_actor.html",
         {
             "version": version,
-            "with_duties": [entry for entry in duties if entry.has_duties],
-            "without_duties": [entry.actor for entry in duties if not entry.has_duties],
+            "duties": SimpleLazyObject(lambda: _duties(version, chosen)),
+            "page": queries.page_cache(version, chosen),
             "chosen": chosen,
         },
     )
@@ -149,7 +159,11 @@ def version_activity_list(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "plans/version_activity_list.html",
-        {"version": version, "activities": queries.plan_tree(version).activities()},
+        {
+            "version": version,
+            "activities": SimpleLazyObject(lambda: queries.plan_tree(version).activities()),
+            "page": queries.page_cache(version),
+        },
     )
 
 
@@ -160,7 +174,11 @@ def version_coverage(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "plans/version_coverage.html",
-        {"version": version, "coverage": queries.coverage(version)},
+        {
+            "version": version,
+            "coverage": SimpleLazyObject(lambda: queries.coverage(version)),
+            "page": queries.page_cache(version),
+        },
     )
 
 

@@ -1,11 +1,14 @@
 """Reads of the reports app, each in a fixed number of queries."""
 
-from django.db.models import QuerySet
+import hashlib
+
+from django.db.models import Count, Max, Q, QuerySet, Sum
 from django.shortcuts import get_object_or_404
 
-from followup.models import FollowUpRound
+from followup.models import FollowUpRound, Questionnaire, RoundQuestion
 from plans.models import Plan, PlanVersion
-from plans.queries import plans_visible_to, versions_visible_to
+from plans.queries import names_changed_at, plans_visible_to, versions_visible_to
+from stats.models import Statistic
 
 from .document import Document
 from .models import PlanTextSection, PublishedReport
@@ -59,3 +62,31 @@ def rounds_of_plan(plan: Plan) -> list[FollowUpRound]:
         .select_related("version")
         .order_by("-year", "-created_at")
     )
+
+
+def report_stamp(round_: FollowUpRound) -> str:
+    """Changes whenever anything the round's report is built from changes, so a report kept
+    under it is never out of date: the round, each of its questionnaires (every save, return
+    and approval raises a revision; a deadline can move on its own), earlier rounds of the
+    plan (the trends), the round's questions, the plan's title and the names of actors, terms
+    and statistics. A handful of small queries, instead of building the report."""
+    plan_id = round_.version.plan_id
+    municipality_id = round_.version.plan.municipality_id
+    parts = [
+        round_.status,
+        round_.deadline,
+        round_.closed_at,
+        list(
+            round_.questionnaires.order_by("pk").values_list("pk", "revision", "status", "deadline")
+        ),
+        Questionnaire.objects.filter(round__version__plan_id=plan_id).aggregate(
+            Count("pk"), Sum("revision"), Max("changed_at")
+        ),
+        RoundQuestion.history.filter(round_id=round_.pk).aggregate(Max("history_date")),
+        Plan.history.filter(id=plan_id).aggregate(Max("history_date")),
+        Statistic.history.filter(
+            Q(municipality_id=municipality_id) | Q(municipality__isnull=True)
+        ).aggregate(Max("history_date")),
+        names_changed_at(municipality_id),
+    ]
+    return hashlib.sha256(repr(parts).encode()).hexdigest()

@@ -1,0 +1,98 @@
+"""Pages of a version that can no longer change are kept once rendered, and never show a
+name that has changed since; a draft's pages are rendered afresh every time."""
+
+from datetime import date
+
+import pytest
+from django.core.cache import cache
+from django.test import override_settings
+from django.urls import reverse
+
+from organisations.models import Actor
+from plans.models import Activity
+from plans.services import plan_version_adopt
+from tests.builders import make_actor, make_plan
+from tests.conftest import queries_for, signed_in
+
+PAGES = [
+    "plans:version_by_goal",
+    "plans:version_by_actor",
+    "plans:version_activity_list",
+    "plans:version_coverage",
+]
+
+
+@pytest.fixture(autouse=True)
+def kept_pages():
+    """The suite runs without a cache; these tests run with the one production uses."""
+    with override_settings(
+        CACHES={"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    ):
+        cache.clear()
+        yield
+
+
+def main(response) -> str:
+    """The page's main content (the header's sign-out form carries a fresh token each time)."""
+    html = response.content.decode()
+    return html[html.index("<main") : html.index("</main>")]
+
+
+def adopt(version):
+    return plan_version_adopt(version=version, decided_by="KF", decision_date=date(2024, 12, 1))
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_an_adopted_versions_page_is_kept_and_shows_the_same(page, municipality, coordinator):
+    version = adopt(make_plan(municipality, goals=2, activities_per_goal=2))
+    client = signed_in(coordinator)
+    url = reverse(page, args=[version.pk])
+    first = main(client.get(url))
+    fresh = queries_for(client, url)
+    assert main(client.get(url)) == first
+    cache.clear()
+    assert queries_for(client, url) > fresh  # rendering again reads the plan again
+
+
+@pytest.mark.parametrize("page", PAGES[:3])  # coverage names no responsible actor
+def test_a_renamed_actor_shows_at_once_on_a_kept_page(page, municipality, coordinator):
+    actor = make_actor(municipality, "Socialnämnden")
+    version = adopt(make_plan(municipality, actors=[actor]))
+    client = signed_in(coordinator)
+    url = reverse(page, args=[version.pk])
+    assert "Socialnämnden" in client.get(url).content.decode()
+    actor.name = "Nämnden för vård och omsorg"
+    actor.save()
+    html = client.get(url).content.decode()
+    assert "Nämnden för vård och omsorg" in html and "Socialnämnden" not in html
+
+
+def test_a_drafts_page_shows_each_change_at_once(municipality, coordinator):
+    version = make_plan(municipality)
+    client = signed_in(coordinator)
+    url = reverse("plans:version_by_goal", args=[version.pk])
+    client.get(url)
+    Activity.objects.filter(version=version).update(title="Ny rubrik")
+    assert "Ny rubrik" in client.get(url).content.decode()
+
+
+def test_each_language_is_kept_apart(municipality, coordinator):
+    version = adopt(make_plan(municipality))
+    client = signed_in(coordinator)
+    url = reverse("plans:version_by_goal", args=[version.pk])
+    swedish = client.get(url).content.decode()
+    client.cookies["django_language"] = "en"
+    english = client.get(url).content.decode()
+    assert "Tidsram" in swedish and "Timeframe" in english
+
+
+def test_only_this_actor_is_kept_apart_from_the_whole_plan(municipality, coordinator):
+    first = make_actor(municipality, "Socialnämnden")
+    second = make_actor(municipality, "Utbildningsnämnden", kind=Actor.Kind.BOARD)
+    version = adopt(make_plan(municipality, actors=[first, second]))
+    client = signed_in(coordinator)
+    url = reverse("plans:version_by_actor", args=[version.pk])
+    whole = client.get(url).content.decode()
+    only = client.get(f"{url}?actor={second.pk}").content.decode()
+    section = f'id="actor-{first.pk}"'
+    assert section in whole and section not in only
