@@ -1,9 +1,10 @@
 """Reusable reads of a plan version. Each costs a fixed number of queries, whatever its size."""
 
+import hashlib
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.db.models import Max, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils.translation import get_language
 
@@ -32,14 +33,17 @@ def version_for(user, pk: int) -> PlanVersion:
     return get_object_or_404(versions_visible_to(user).select_related("plan"), pk=pk)
 
 
-def names_changed_at(municipality_id: int) -> str:
-    """When an actor or a vocabulary term of the municipality last changed, read from the audit
-    trail. A version that can no longer change shows nothing else that can."""
-    actors = Actor.history.filter(municipality_id=municipality_id)
-    terms = Term.history.filter(Q(municipality_id=municipality_id) | Q(municipality__isnull=True))
-    return "/".join(
-        str(history.aggregate(last=Max("history_date"))["last"]) for history in (actors, terms)
-    )
+def names_stamp(municipality_id: int) -> str:
+    """A digest of the municipality's actors and vocabulary terms: besides its own frozen
+    content, that is all a version's pages show. Read from the rows themselves (a few dozen),
+    so no way of changing them can leave a kept page out of date."""
+    actors = Actor.objects.filter(municipality_id=municipality_id).order_by("pk")
+    terms = Term.objects.filter(Q(municipality_id=municipality_id) | Q(municipality__isnull=True))
+    rows = [
+        list(actors.values_list("pk", "name", "short_name", "kind", "parent_id")),
+        list(terms.order_by("pk").values_list()),
+    ]
+    return hashlib.sha256(repr(rows).encode()).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -59,7 +63,7 @@ def page_cache(version: PlanVersion, *variant: object) -> PageCache:
         version.pk,
         version.status,
         get_language(),
-        names_changed_at(version.plan.municipality_id),
+        names_stamp(version.plan.municipality_id),
         *variant,
     ]
     return PageCache(24 * 3600, ":".join(str(part) for part in parts))

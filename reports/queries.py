@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404
 
 from followup.models import FollowUpRound, Questionnaire, RoundQuestion
 from plans.models import Plan, PlanVersion
-from plans.queries import names_changed_at, plans_visible_to, versions_visible_to
+from plans.queries import names_stamp, plans_visible_to, versions_visible_to
 from stats.models import Statistic
 
 from .document import Document
@@ -87,6 +87,6 @@ def report_stamp(round_: FollowUpRound) -> str:
         Statistic.history.filter(
             Q(municipality_id=municipality_id) | Q(municipality__isnull=True)
         ).aggregate(Max("history_date")),
-        names_changed_at(municipality_id),
+        names_stamp(municipality_id),
     ]
     return hashlib.sha256(repr(parts).encode()).hexdigest()

@@ -53,7 +53,7 @@ class Command(BaseCommand):
         parser.add_argument("--municipalities", type=int, default=NATIONAL)
         parser.add_argument("--seed", type=int, default=1)
         parser.add_argument("--duration", type=int, default=10, help="Seconds per measurement.")
-        parser.add_argument("--warmup", type=int, default=2, help="Seconds before each one.")
+        parser.add_argument("--warmup", type=int, default=5, help="Seconds before each one.")
         parser.add_argument("--concurrency", default="1,20")
         parser.add_argument(
             "--workers", type=int, default=2 * (os.cpu_count() or 1) + 1, help="gunicorn workers"
@@ -91,7 +91,9 @@ class Command(BaseCommand):
                 jar = cookies[user.pk] if user else []
                 self._check(base + path, jar[:1], name)
                 for users in levels:
-                    self._wrk(base + path, jar, users, options["warmup"])  # warm-up
+                    # Warm up every worker's caches, then wait for the requests left queued.
+                    self._wrk(base + path, jar, users, options["warmup"])
+                    self._check(base + "/" + HELLO_PATH, [], "Bare view (hello)")
                     figures = self._wrk(base + path, jar, users, options["duration"])
                     figures.update(page=name, path=path, users=users)
                     results.append(figures)
