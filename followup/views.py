@@ -15,7 +15,6 @@ from organisations.permissions import (
     coordinator_required,
     member_required,
     reporter_required,
-    signed_in_or_told,
 )
 from plans.models import Term
 from plans.queries import terms_for, version_for
@@ -147,9 +146,8 @@ def _term_choices(municipality_id: int):
     return levels, groups, {t.pk: str(t.label) for t in terms}
 
 
-# The page autosaves in the background: a session that ended meanwhile is answered so that the
-# page can say so and keep what was typed.
-@signed_in_or_told
+# The page autosaves in the background: a session that ended meanwhile is answered with 401 and
+# a message (handlingskraft.middleware.SignInRequiredMiddleware), so the page keeps what was typed.
 @member_required
 def questionnaire(request: HttpRequest, pk: int) -> HttpResponse:
     questionnaire = queries.questionnaire_for(request.user, pk)

@@ -63,7 +63,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Deny by default: every view needs a signed-in user unless marked login_not_required.
-    "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "handlingskraft.middleware.SignInRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Ends a session that has lasted SESSION_ABSOLUTE_AGE, however active it has been.
     "handlingskraft.middleware.SessionAbsoluteLimitMiddleware",
@@ -222,9 +222,10 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
 # Sessions end after SESSION_COOKIE_AGE seconds without a request (each request starts the
-# count again), after SESSION_ABSOLUTE_AGE seconds however active, and when the browser closes.
+# count again, at most SESSION_REFRESH_SECONDS late: see SessionAbsoluteLimitMiddleware), after
+# SESSION_ABSOLUTE_AGE seconds however active, and when the browser closes.
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(60 * 60)))
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_REFRESH_SECONDS = 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_ABSOLUTE_AGE = int(os.environ.get("SESSION_ABSOLUTE_AGE", str(10 * 60 * 60)))
 SESSION_COOKIE_HTTPONLY = True

@@ -7,10 +7,7 @@ role names itself."""
 from collections.abc import Callable
 from functools import wraps
 
-from django.contrib.auth.decorators import login_not_required
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import render
 
 from .models import User
 
@@ -81,21 +78,3 @@ def can_review_followup(user) -> bool:
 def can_answer(user, questionnaire) -> bool:
     """A reporter answers for the actors it reports for, and nothing else."""
     return can_answer_followups(user) and user.actors.filter(pk=questionnaire.actor_id).exists()
-
-
-def signed_in_or_told(view):
-    """For views that htmx calls in the background (autosave): when the session has ended, the
-    answer is 401 with a message for the page, not a redirect that htmx would follow and put the
-    sign-in page's HTML in place of the message. Other requests go to the sign-in page as
-    everywhere else. Takes over LoginRequiredMiddleware's check for this view only."""
-
-    @login_not_required
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        if request.user.is_authenticated:
-            return view(request, *args, **kwargs)
-        if request.headers.get("HX-Request") == "true":
-            return render(request, "signed_out_status.html", status=401)
-        return redirect_to_login(request.get_full_path())
-
-    return wrapped

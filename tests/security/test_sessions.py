@@ -9,6 +9,8 @@ from django.conf import settings
 from django.contrib.auth import SESSION_KEY
 from django.contrib.messages import get_messages
 from django.contrib.sessions.models import Session
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -50,7 +52,29 @@ def test_every_request_starts_the_idle_count_again(coordinator):
 
 def test_the_idle_limit_is_an_hour_by_default():
     assert settings.SESSION_COOKIE_AGE == 60 * 60
-    assert settings.SESSION_SAVE_EVERY_REQUEST
+    assert settings.SESSION_REFRESH_SECONDS == 60
+
+
+def test_a_request_soon_after_the_last_stores_nothing_and_a_later_one_starts_the_count(
+    coordinator,
+):
+    client = signed_in(coordinator)
+    client.get(reverse(HOME))
+    stored = stored_session(client).expire_date
+    with CaptureQueriesContext(connection) as context:
+        client.get(reverse(HOME))
+    assert not any("UPDATE" in q["sql"] and "django_session" in q["sql"] for q in context)
+    assert stored_session(client).expire_date == stored
+    # A minute and more later, the request stores the session with a new expiry date.
+    session = client.session
+    session[SessionAbsoluteLimitMiddleware.REFRESHED_KEY] -= settings.SESSION_REFRESH_SECONDS + 1
+    session.save()
+    Session.objects.filter(pk=session.session_key).update(
+        expire_date=timezone.now() + timedelta(minutes=5)
+    )
+    client.get(reverse(HOME))
+    remaining = stored_session(client).expire_date - timezone.now()
+    assert remaining > timedelta(seconds=settings.SESSION_COOKIE_AGE - 60)
 
 
 def start_session_at(client, seconds_ago: float) -> None:
