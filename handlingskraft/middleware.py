@@ -30,7 +30,7 @@ class LanguageMiddleware:
 
 class SessionAbsoluteLimitMiddleware:
     """Signs a person out once their session has lasted SESSION_ABSOLUTE_AGE seconds, however
-    active it has been; the clock starts at the first request after signing in.
+    active it has been; the clock starts at signing in (session_started).
 
     It also keeps the idle limit: a session ends SESSION_COOKIE_AGE seconds after it was last
     stored, and it is stored again when SESSION_REFRESH_SECONDS have passed since the last
@@ -70,3 +70,11 @@ class SignInRequiredMiddleware(LoginRequiredMiddleware):
         if request.headers.get("HX-Request") == "true":
             return render(request, "signed_out_status.html", status=401)
         return super().handle_no_permission(request, view_func)
+
+
+def session_started(sender, request, user, **kwargs):
+    """On signing in (connected in organisations.apps), when the session is being stored anyway:
+    start both clocks, so the requests that follow need not store it again."""
+    now = time.time()
+    request.session[SessionAbsoluteLimitMiddleware.SESSION_KEY] = now
+    request.session[SessionAbsoluteLimitMiddleware.REFRESHED_KEY] = now

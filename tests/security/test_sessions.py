@@ -41,6 +41,9 @@ def test_a_session_left_idle_longer_than_the_limit_is_signed_out(coordinator):
 
 def test_every_request_starts_the_idle_count_again(coordinator):
     client = signed_in(coordinator)
+    session = client.session  # the last request was more than a minute ago
+    session[SessionAbsoluteLimitMiddleware.REFRESHED_KEY] -= settings.SESSION_REFRESH_SECONDS + 1
+    session.save()
     Session.objects.filter(pk=client.session.session_key).update(
         expire_date=timezone.now() + timedelta(minutes=5)
     )
