@@ -203,6 +203,10 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "handlingskraft@localh
 DISCLOSURE_THRESHOLD = int(os.environ.get("DISCLOSURE_THRESHOLD", "5"))
 # The address people reach the service at, for links in e-mails.
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+# Where people report accessibility problems (the accessibility statement names it).
+ACCESSIBILITY_CONTACT_EMAIL = os.environ.get(
+    "ACCESSIBILITY_CONTACT_EMAIL", "tillganglighet@example.se"
+)
 # `make bench` serves a bare "hello" page as the reference its figures are compared with.
 BENCHMARK_HELLO = env_bool("BENCHMARK_HELLO", False)
 

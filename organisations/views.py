@@ -153,9 +153,7 @@ def accessibility_statement(request: HttpRequest) -> HttpResponse:
         request,
         "organisations/accessibility.html",
         {
-            "contact_email": getattr(
-                settings, "ACCESSIBILITY_CONTACT_EMAIL", "tillganglighet@example.se"
-            ),
+            "contact_email": settings.ACCESSIBILITY_CONTACT_EMAIL,
             "reviewed_on": ACCESSIBILITY_STATEMENT_REVIEWED,
         },
     )

@@ -25,7 +25,7 @@ from organisations.permissions import (
     coordinator_required,
     member_required,
 )
-from plans.queries import version_for
+from plans.queries import page_cache, version_for
 from records.models import AuditEvent
 from records.services import audit_event_record
 
@@ -213,7 +213,15 @@ def plan_document_download(request: HttpRequest, pk: int, kind: str, fmt: str) -
         raise Http404
     version = version_for(request.user, pk)
     with translation.override(settings.LANGUAGE_CODE):
-        response = _download(plan_document(version, kind), fmt, _plan_name(version, kind))
+        # A frozen version's documents are drawn once per worker (a big plan's PDF takes
+        # seconds); a draft's every time (page_cache keeps nothing for drafts).
+        kept = page_cache(version, kind, fmt, version.plan.title, version.plan.municipality.name)
+        key = f"reports:plan_document:{kept.key}"
+        content = cache.get(key)
+        if content is None:
+            content = formats.render(plan_document(version, kind), fmt)
+            cache.set(key, content, kept.seconds)
+        response = _file(content, fmt, _plan_name(version, kind))
     _log(request, f"plan-{kind}-{fmt}", version, fmt=fmt)
     return response
 

@@ -81,3 +81,25 @@ def test_a_moved_deadline_and_a_renamed_actor_change_the_stamp(round_):
 
 def test_nothing_changed_gives_the_same_stamp(round_):
     assert report_stamp(round_) == report_stamp(FollowUpRound.objects.get(pk=round_.pk))
+
+
+def test_an_adopted_versions_plan_document_is_drawn_once_until_its_plan_is_renamed(db):
+    from datetime import date
+
+    from plans.models import Plan
+    from plans.services import plan_version_adopt
+    from tests.builders import make_municipality, make_plan, make_user
+
+    municipality = make_municipality("Kommunby", "9990")
+    version = plan_version_adopt(
+        version=make_plan(municipality), decided_by="KF", decision_date=date(2024, 12, 1)
+    )
+    client = signed_in(make_user(municipality, User.Role.READER))
+    url = reverse("reports:plan_document", args=[version.pk, "plan", "docx"])
+    first = client.get(url).content
+    drawn = queries_for(client, url)
+    cache.clear()
+    assert queries_for(client, url) > drawn  # drawing it reads the whole plan
+    assert client.get(url).content == first
+    Plan.objects.filter(pk=version.plan_id).update(title="Ett nytt namn på planen")
+    assert client.get(url).content != first

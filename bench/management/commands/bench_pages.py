@@ -126,6 +126,11 @@ class Command(BaseCommand):
                 f"The database holds {existing} generated municipalities, not {count}: "
                 "use an empty database or --municipalities {existing}."
             )
+        if connection.vendor == "postgresql":
+            # Up-to-date planner statistics, as a database in use has, and no autovacuum of
+            # the freshly written rows competing with the measurements.
+            with connection.cursor() as cursor:
+                cursor.execute("VACUUM ANALYZE")
         # The first is always the biggest (bench.generate.national_sizes).
         return national_municipalities().first()
 
