@@ -59,14 +59,10 @@ def page_cache(version: PlanVersion, *variant: object) -> PageCache:
     pages are kept for a day; a draft's are rendered every time (zero seconds keeps nothing)."""
     if version.is_editable:
         return PageCache(0, f"draft:{version.pk}")
-    parts = [
-        version.pk,
-        version.status,
-        get_language(),
-        names_stamp(version.plan.municipality_id),
-        *variant,
-    ]
-    return PageCache(24 * 3600, ":".join(str(part) for part in parts))
+    parts = [version.status, get_language(), names_stamp(version.plan.municipality_id), *variant]
+    # Hashed: variants may hold any text (a plan's title), and a key must be short and plain.
+    digest = hashlib.sha256(repr(parts).encode()).hexdigest()
+    return PageCache(24 * 3600, f"{version.pk}:{digest}")
 
 
 def terms_for(municipality_id: int, kind: str) -> QuerySet[Term]:
