@@ -8,13 +8,21 @@ from organisations.models import User
 from plans.models import PlanVersion
 
 
+def latest_round(municipality) -> FollowUpRound:
+    return (
+        FollowUpRound.objects.filter(version__plan__municipality=municipality)
+        .select_related("version")
+        .latest("year")
+    )
+
+
 def main_pages(municipality) -> list[tuple[str, str, User]]:
     """(name, path, who is signed in) for each main page of a generated municipality: its
     adopted version, its latest round and the reporter's questionnaire in it."""
     version = PlanVersion.objects.get(
         plan__municipality=municipality, status=PlanVersion.Status.ADOPTED
     )
-    round_ = FollowUpRound.objects.filter(version__plan__municipality=municipality).latest("year")
+    round_ = latest_round(municipality)
     coordinator = User.objects.get(municipality=municipality, role=User.Role.COORDINATOR)
     reporter = User.objects.get(municipality=municipality, role=User.Role.REPORTER)
     questionnaire = Questionnaire.objects.get(round=round_, actor__in=reporter.actors.all())

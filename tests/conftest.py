@@ -1,5 +1,8 @@
+import re
+
 import pytest
-from django.test import Client
+from django.core.cache import cache
+from django.test import Client, override_settings
 
 from organisations.models import User
 
@@ -66,3 +69,21 @@ def queries_for(client: Client, url: str) -> int:
         response = client.get(url)
     assert response.status_code == 200, url
     return len(context.captured_queries)
+
+
+@pytest.fixture
+def kept_pages():
+    """The suite runs without a cache; tests of what is kept run with the one production
+    uses, empty at the start."""
+    with override_settings(
+        CACHES={"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    ):
+        cache.clear()
+        yield
+
+
+def main_content(response) -> str:
+    """A page's main content, without the fresh token each form carries."""
+    html = response.content.decode()
+    main = html[html.index("<main") : html.index("</main>")]
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", main)

@@ -5,14 +5,13 @@ from datetime import date
 
 import pytest
 from django.core.cache import cache
-from django.test import override_settings
 from django.urls import reverse
 
 from organisations.models import Actor
 from plans.models import Activity
 from plans.services import plan_version_adopt
 from tests.builders import make_actor, make_plan
-from tests.conftest import queries_for, signed_in
+from tests.conftest import main_content, queries_for, signed_in
 
 PAGES = [
     "plans:version_by_goal",
@@ -21,21 +20,7 @@ PAGES = [
     "plans:version_coverage",
 ]
 
-
-@pytest.fixture(autouse=True)
-def kept_pages():
-    """The suite runs without a cache; these tests run with the one production uses."""
-    with override_settings(
-        CACHES={"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-    ):
-        cache.clear()
-        yield
-
-
-def main(response) -> str:
-    """The page's main content (the header's sign-out form carries a fresh token each time)."""
-    html = response.content.decode()
-    return html[html.index("<main") : html.index("</main>")]
+pytestmark = pytest.mark.usefixtures("kept_pages")
 
 
 def adopt(version):
@@ -47,9 +32,9 @@ def test_an_adopted_versions_page_is_kept_and_shows_the_same(page, municipality,
     version = adopt(make_plan(municipality, goals=2, activities_per_goal=2))
     client = signed_in(coordinator)
     url = reverse(page, args=[version.pk])
-    first = main(client.get(url))
+    first = main_content(client.get(url))
     fresh = queries_for(client, url)
-    assert main(client.get(url)) == first
+    assert main_content(client.get(url)) == first
     cache.clear()
     assert queries_for(client, url) > fresh  # rendering again reads the plan again
 

@@ -1,31 +1,21 @@
 """The coordinator's view of a round's report is kept once drawn, and drawn again as soon as
 anything in it changes."""
 
-import re
 from datetime import timedelta
 
 import pytest
 from django.core.cache import cache
-from django.test import override_settings
 from django.urls import reverse
 
 from followup.models import FollowUpRound
 from followup.services import questionnaire_extend_deadline
 from organisations.models import User
 from reports.queries import report_stamp
-from tests.conftest import queries_for
+from tests.conftest import main_content, queries_for
 
 from .conftest import demo_completed_round, signed_in
 
-
-@pytest.fixture(autouse=True)
-def kept_pages():
-    """The suite runs without a cache; these tests run with the one production uses."""
-    with override_settings(
-        CACHES={"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-    ):
-        cache.clear()
-        yield
+pytestmark = pytest.mark.usefixtures("kept_pages")
 
 
 @pytest.fixture
@@ -33,19 +23,12 @@ def round_(db) -> FollowUpRound:
     return demo_completed_round()
 
 
-def body(response) -> str:
-    """The page's main content, without the fresh token each form carries."""
-    html = response.content.decode()
-    main = html[html.index("<main") : html.index("</main>")]
-    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", main)
-
-
 def test_the_report_is_drawn_once_and_then_read_as_kept(round_):
     client = signed_in(User.objects.get(username="samordnare"))
     url = reverse("reports:round_report", args=[round_.pk])
-    first = body(client.get(url))
+    first = main_content(client.get(url))
     kept = queries_for(client, url)
-    assert body(client.get(url)) == first
+    assert main_content(client.get(url)) == first
     cache.clear()
     assert queries_for(client, url) > kept
 
@@ -72,7 +55,7 @@ def test_a_moved_deadline_and_a_renamed_actor_change_the_stamp(round_):
     actor.name = "Ett nytt namn"
     actor.save()
     assert report_stamp(round_) != second
-    assert "Ett nytt namn" in body(
+    assert "Ett nytt namn" in main_content(
         signed_in(User.objects.get(username="samordnare")).get(
             reverse("reports:round_report", args=[round_.pk])
         )

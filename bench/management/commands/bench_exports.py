@@ -23,7 +23,7 @@ from django.utils import translation
 
 from bench.generate import describe, generate, generated_municipality
 from bench.machine import machine, write_section
-from followup.models import FollowUpRound
+from bench.pages import latest_round
 from plans.models import PlanVersion
 from reports.charts import forget_drawn_charts
 from reports.content import report_build, report_for_export
@@ -40,6 +40,11 @@ def _report(round_):
     return report_for_export(report_build(round_))
 
 
+def _build_only(round_) -> bytes:
+    _report(round_)
+    return b""  # nothing is written out
+
+
 def _cold(render, document):
     """Render with the charts drawn afresh, as for a report nobody has looked at yet."""
     forget_drawn_charts()
@@ -51,7 +56,7 @@ STEPS = {
     "build": (
         "Report content: build and hide small counts",
         None,
-        lambda round_, version: _report(round_) and b"",
+        lambda round_, version: _build_only(round_),
     ),
     "xlsx": ("Report as Excel", 1.0, lambda r, v: render_xlsx(_report(r))),
     "docx": ("Report as Word", 2.0, lambda r, v: render_docx(_report(r))),
@@ -96,7 +101,7 @@ class Command(BaseCommand):
             started = time.perf_counter()
             municipality = generate(size=size, seed=seed)
             generated = time.perf_counter() - started
-        round_ = self._round(municipality)
+        round_ = latest_round(municipality)
         with CaptureQueriesContext(connection) as captured:
             report_build(round_)
         rows = []
@@ -146,14 +151,6 @@ class Command(BaseCommand):
         write_section(Path(output), "bench_exports", "\n".join(lines))
         self.stdout.write(self.style.SUCCESS(f"Written to {output}"))
 
-    @staticmethod
-    def _round(municipality):
-        return (
-            FollowUpRound.objects.filter(version__plan__municipality=municipality)
-            .select_related("version")
-            .latest("year")
-        )
-
     def _child(self, name: str, size: str, seed: int, repeat: int) -> dict:
         completed = subprocess.run(
             [sys.executable, "manage.py", "bench_exports", "--step", name]
@@ -166,7 +163,7 @@ class Command(BaseCommand):
         return json.loads(completed.stdout.strip().splitlines()[-1])
 
     def _measure(self, name: str, size: str, seed: int, repeat: int) -> dict:
-        round_ = self._round(generated_municipality(size, seed))
+        round_ = latest_round(generated_municipality(size, seed))
         version = PlanVersion.objects.get(pk=round_.version_id)
         export = STEPS[name][2]
         best = float("inf")

@@ -21,6 +21,7 @@ from datetime import date
 from pathlib import Path
 
 from django.conf import settings
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.test import Client
@@ -29,7 +30,6 @@ from django.test.utils import override_settings
 from bench.generate import (
     NATIONAL,
     describe,
-    generate_national,
     national_municipalities,
 )
 from bench.machine import machine, write_section
@@ -111,20 +111,11 @@ class Command(BaseCommand):
     def _national_data(self, count: int, seed: int):
         existing = national_municipalities().count()
         if existing == 0:
-            self.stdout.write(
-                f"Generating {count} municipalities (seed {seed}); it takes a while …"
-            )
-            generate_national(
-                seed=seed,
-                count=count,
-                progress=lambda index, _m: (
-                    (index + 1) % 10 == 0 and self.stdout.write(f"  {index + 1}/{count}")
-                ),
-            )
+            call_command("generate_data", size="national", seed=seed, municipalities=count)
         elif existing != count:
             raise CommandError(
                 f"The database holds {existing} generated municipalities, not {count}: "
-                "use an empty database or --municipalities {existing}."
+                f"use an empty database or --municipalities {existing}."
             )
         if connection.vendor == "postgresql":
             # Up-to-date planner statistics, as a database in use has, and no autovacuum of
