@@ -158,30 +158,24 @@ def questionnaire_save(
     # row, and the one-row-per-cell answers below are updated in place rather than replaced.
     activity_rows = list(current.activity_answers.filter(pk__in=answers["activities"]))
     activity_fields = ["status", "what_was_done", "obstacles", "next_step"]
-    changed = {
-        row.pk
-        for row in activity_rows
-        if _assign(row, activity_fields, answers["activities"][row.pk])
-    }
-    ActivityAnswer.objects.bulk_update(activity_rows, activity_fields)
+    edited = [
+        row for row in activity_rows if _assign(row, activity_fields, answers["activities"][row.pk])
+    ]
+    ActivityAnswer.objects.bulk_update(edited, activity_fields)
+    changed = {row.pk for row in edited}
     row_ids = [row.pk for row in activity_rows]
-    for relation, key in (
-        ("levels_reached", "levels_reached"),
-        ("groups_reached", "groups_reached"),
-    ):
+    for relation in ("levels_reached", "groups_reached"):
         through = getattr(ActivityAnswer, relation).through
         links = through.objects.filter(activityanswer_id__in=row_ids)
-        wanted = {(pk, term_id) for pk in row_ids for term_id in answers["activities"][pk][key]}
+        wanted = {
+            (pk, term_id) for pk in row_ids for term_id in answers["activities"][pk][relation]
+        }
         changed |= {
             pk for pk, _term in set(links.values_list("activityanswer_id", "term_id")) ^ wanted
         }
         links.delete()
         through.objects.bulk_create(
-            [
-                through(activityanswer_id=pk, term_id=term_id)
-                for pk in row_ids
-                for term_id in answers["activities"][pk][key]
-            ]
+            [through(activityanswer_id=pk, term_id=term_id) for pk, term_id in wanted]
         )
     history_records_create(
         objs=[row for row in activity_rows if row.pk in changed],
@@ -210,7 +204,7 @@ def questionnaire_save(
         values["comment"] = values["comment"] or ""
         if _assign(row, fields, values):
             changed_indicators.append(row)
-    IndicatorAnswer.objects.bulk_update(indicator_rows, fields)
+    IndicatorAnswer.objects.bulk_update(changed_indicators, fields)
     history_records_create(objs=changed_indicators, model=IndicatorAnswer, update=True, user=user)
 
     _cells_write(

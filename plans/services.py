@@ -50,10 +50,10 @@ def siblings(item: Goal | Indicator | Activity) -> models.QuerySet:
     return type(item).objects.filter(goal_id=item.goal_id)
 
 
-@transaction.atomic
-def item_move(*, item: Goal | Indicator | Activity, offset: int) -> None:
-    """Move a goal, indicator or activity one step up (-1) or down (+1) among its siblings."""
-    ordered = list(siblings(item).order_by("position", "id"))
+def position_move(ordered: models.QuerySet, item: models.Model, offset: int) -> None:
+    """Move `item` one step up (-1) or down (+1) in `ordered` (its siblings, ordered), and
+    number them all again from 0. Call inside a transaction."""
+    ordered = list(ordered)
     index = next(i for i, other in enumerate(ordered) if other.pk == item.pk)
     target = index + offset
     if not 0 <= target < len(ordered):
@@ -63,6 +63,12 @@ def item_move(*, item: Goal | Indicator | Activity, offset: int) -> None:
         if other.position != position:
             other.position = position
             other.save(update_fields=["position"])
+
+
+@transaction.atomic
+def item_move(*, item: Goal | Indicator | Activity, offset: int) -> None:
+    """Move a goal, indicator or activity one step up (-1) or down (+1) among its siblings."""
+    position_move(siblings(item).order_by("position", "id"), item, offset)
 
 
 @transaction.atomic

@@ -701,7 +701,9 @@ class _Restore:
         in this database (e.g. an administrator's), or nobody."""
         if not username:
             return None
-        return self.users.get(username) or User.objects.filter(username=username).first()
+        if username not in self.users:  # looked up once per name, not once per row
+            self.users[username] = User.objects.filter(username=username).first()
+        return self.users[username]
 
 
 VERSION_KEYS = (

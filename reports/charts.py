@@ -10,12 +10,13 @@ import base64
 import io
 import json
 import math
+import textwrap
 import threading
 from contextlib import contextmanager
 from dataclasses import asdict
 from functools import lru_cache
 
-from .document import SUPPRESSED, Chart, Series
+from .document import SUPPRESSED, Chart, chart_from_dict
 
 # Colours with at least 3:1 contrast against white and each other's neighbours, and hatches,
 # so series differ by more than colour.
@@ -110,14 +111,10 @@ def _figure(chart: Chart):
 
 
 def _wrap(label: str, width: int = 16) -> str:
-    words, lines, line = label.split(), [], ""
-    for word in words:
-        if line and len(line) + 1 + len(word) > width:
-            lines.append(line)
-            line = word
-        else:
-            line = f"{line} {word}".strip()
-    lines.append(line)
+    """At most three lines, broken between words only."""
+    lines = textwrap.wrap(
+        " ".join(label.split()), width, break_long_words=False, break_on_hyphens=False
+    )
     return "\n".join(lines[:3])
 
 
@@ -128,8 +125,7 @@ def chart_svg(chart: Chart) -> str:
 
 @lru_cache(maxsize=256)
 def _svg(data: str) -> str:
-    values = json.loads(data)
-    chart = Chart(**{**values, "series": [Series(**s) for s in values["series"]]})
+    chart = chart_from_dict(json.loads(data))
     with _settings():
         buffer = io.StringIO()
         _figure(chart).savefig(buffer, format="svg", metadata={"Date": None})

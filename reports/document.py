@@ -186,7 +186,7 @@ class Document:
         return cls(**data)
 
 
-def _chart_from_dict(data: dict) -> Chart:
+def chart_from_dict(data: dict) -> Chart:
     return Chart(**{**data, "series": [Series(**s) for s in data["series"]]})
 
 
@@ -196,7 +196,7 @@ def _block_from_dict(data: dict) -> Block:
     if kind == "table":
         return Table(**data)
     if kind == "figure":
-        return Figure(chart=_chart_from_dict(data["chart"]), table=Table(**data["table"]))
+        return Figure(chart=chart_from_dict(data["chart"]), table=Table(**data["table"]))
     if kind == "entries":
         return Entries(entries=[Entry(**e) for e in data["entries"]])
     return {"paragraph": Paragraph, "list": Items, "findings": Findings, "facts": Facts}[kind](

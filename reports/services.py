@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from followup.models import FollowUpRound
 from plans.models import PlanVersion
+from plans.services import next_position, position_move
 
 from .content import report_build, report_for_export
 from .document import Document
@@ -70,8 +71,7 @@ def text_section_save(
 ) -> PlanTextSection:
     _refuse_unless_draft(version)
     if section is None:
-        last = version.text_sections.aggregate(Max("position"))["position__max"]
-        section = PlanTextSection(version=version, position=0 if last is None else last + 1)
+        section = PlanTextSection(version=version, position=next_position(version.text_sections))
     section.title, section.body = title, body
     section.full_clean()
     section.save()
@@ -88,16 +88,7 @@ def text_section_delete(*, section: PlanTextSection) -> None:
 def text_section_move(*, section: PlanTextSection, offset: int) -> None:
     """One step up (-1) or down (+1) among the version's texts."""
     _refuse_unless_draft(section.version)
-    ordered = list(section.version.text_sections.order_by("position", "id"))
-    index = next(i for i, other in enumerate(ordered) if other.pk == section.pk)
-    target = index + offset
-    if not 0 <= target < len(ordered):
-        return
-    ordered[index], ordered[target] = ordered[target], ordered[index]
-    for position, other in enumerate(ordered):
-        if other.position != position:
-            other.position = position
-            other.save(update_fields=["position"])
+    position_move(section.version.text_sections.order_by("position", "id"), section, offset)
 
 
 def suggested_titles() -> list[str]:

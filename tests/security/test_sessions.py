@@ -27,6 +27,12 @@ def stored_session(client) -> Session:
     return Session.objects.get(session_key=client.session.session_key)
 
 
+def last_stored_over_a_minute_ago(client) -> None:
+    session = client.session
+    session[SessionAbsoluteLimitMiddleware.REFRESHED_KEY] -= settings.SESSION_REFRESH_SECONDS + 1
+    session.save()
+
+
 def test_a_session_left_idle_longer_than_the_limit_is_signed_out(coordinator):
     client = signed_in(coordinator)
     assert client.get(reverse(HOME)).status_code == 200
@@ -41,9 +47,7 @@ def test_a_session_left_idle_longer_than_the_limit_is_signed_out(coordinator):
 
 def test_every_request_starts_the_idle_count_again(coordinator):
     client = signed_in(coordinator)
-    session = client.session  # the last request was more than a minute ago
-    session[SessionAbsoluteLimitMiddleware.REFRESHED_KEY] -= settings.SESSION_REFRESH_SECONDS + 1
-    session.save()
+    last_stored_over_a_minute_ago(client)
     Session.objects.filter(pk=client.session.session_key).update(
         expire_date=timezone.now() + timedelta(minutes=5)
     )
@@ -69,10 +73,8 @@ def test_a_request_soon_after_the_last_stores_nothing_and_a_later_one_starts_the
     assert not any("UPDATE" in q["sql"] and "django_session" in q["sql"] for q in context)
     assert stored_session(client).expire_date == stored
     # A minute and more later, the request stores the session with a new expiry date.
-    session = client.session
-    session[SessionAbsoluteLimitMiddleware.REFRESHED_KEY] -= settings.SESSION_REFRESH_SECONDS + 1
-    session.save()
-    Session.objects.filter(pk=session.session_key).update(
+    last_stored_over_a_minute_ago(client)
+    Session.objects.filter(pk=client.session.session_key).update(
         expire_date=timezone.now() + timedelta(minutes=5)
     )
     client.get(reverse(HOME))
