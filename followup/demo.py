@@ -9,7 +9,8 @@ from django.utils import timezone
 from organisations.models import Municipality, User
 from plans.models import PlanVersion, Term
 
-from .queries import questionnaire_content, saved_answers
+from .answers import answers_from_rows, statistic_cells
+from .queries import questionnaire_content
 from .services import questionnaire_save, round_open
 
 ACCOUNTS = {
@@ -52,30 +53,30 @@ def demo_follow_up(*, municipality: Municipality) -> None:
             continue
         state, status = STATES[questionnaire.actor.name]
         content = questionnaire_content(questionnaire)
-        answers = saved_answers(content)
-        for answer in answers["activities"].values():
-            answer |= {"status": status, "what_was_done": ACCOUNTS[status]}
-            answer["levels_reached"] = [indicated.pk]
-            if state == "draft":
-                break  # a draft is half done
-        for answer in answers["indicators"].values():
-            answer |= {"numerator": 34, "denominator": 50, "value": 68}
-        for statistic in content.statistics:
+        answered = 1 if state == "draft" else len(content.activity_answers)  # a draft: half done
+        changes = answers_from_rows(
+            content,
+            activity=lambda answer, n, status=status, answered=answered: {
+                "status": status,
+                "what_was_done": ACCOUNTS[status],
+                "levels_reached": [indicated.pk],
+            }
+            if n < answered
+            else {},
+            indicator=lambda answer, n: {"numerator": 34, "denominator": 50, "value": 68},
             # Small, plausible counts in every cell the statistic is split into.
-            answers["statistics"][statistic.pk] = [
-                (gender, age, (3 * index + 2) % 9)
-                for index, (gender, age) in enumerate(
-                    (g, a) for g in statistic.genders() for a in statistic.age_bands()
-                )
-            ]
-        answers["standard"]["plan_followed_up"] = "partly"
+            statistic=lambda statistic: {
+                (gender, age): (3 * index + 2) % 9
+                for index, (_name, gender, age) in enumerate(statistic_cells(statistic))
+            },
+            standard={"plan_followed_up": "partly"},
+        )
         saved = questionnaire_save(
             questionnaire=questionnaire,
             user=reporters.get(questionnaire.actor_id, coordinator),
-            base_revision=questionnaire.revision,
-            answers=answers,
+            changes=changes,
             submit=state != "draft",
-        )
+        ).questionnaire
         if state == "approved":
             saved.approve(coordinator)
         elif state == "returned":

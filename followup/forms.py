@@ -1,21 +1,26 @@
 """The questionnaire as forms: one small form per activity, indicator, statistic and the
-standard questions. Each validates what was typed; `missing` says what a submission lacks."""
+standard questions. Each validates what was typed; `missing` says what a submission lacks.
+`QuestionnaireForms` holds them all and speaks of their fields as followup.answers does."""
 
 from decimal import Decimal
 
 from django import forms
+from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
+from handlingskraft import numbers
 from handlingskraft.privacy import validate_no_personal_number
+from handlingskraft.revisions import canonical
 from plans.models import Indicator
 from stats.models import AgeBand, Gender
 
+from .answers import ACTIVITY_TERMS, STANDARD, Field, indicator_fields, statistic_cells
 from .models import (
     ActivityAnswer,
     FollowUpRound,
-    IndicatorAnswer,
     Questionnaire,
     RoundQuestion,
+    share_of,
 )
 
 
@@ -30,13 +35,30 @@ def text_field(label, **kwargs) -> forms.CharField:
 
 
 def count_field(label) -> forms.IntegerField:
-    return forms.IntegerField(
+    return numbers.IntegerField(
         label=label,
         required=False,
         min_value=0,
+        max_value=10**9,
         error_messages={
             "invalid": _("Write a whole number, e.g. 12."),
             "min_value": _("A count cannot be negative."),
+            "max_value": _("Write a count of at most a billion."),
+        },
+    )
+
+
+def value_field(label) -> forms.DecimalField:
+    return numbers.DecimalField(
+        label=label,
+        required=False,
+        max_digits=12,
+        decimal_places=2,
+        error_messages={
+            "invalid": _("Write a number, e.g. 12 or 45,5."),
+            "max_digits": _("Write a number of at most ten digits before the decimal sign."),
+            "max_whole_digits": _("Write a number of at most ten digits before the decimal sign."),
+            "max_decimal_places": _("Write at most two decimals."),
         },
     )
 
@@ -67,6 +89,10 @@ class ActivityAnswerForm(forms.Form):
             self.fields[f"participants_{gender}"] = count_field(label)
 
     @property
+    def item(self) -> str:
+        return f"{self.answer.activity.code} {self.answer.activity.title}"
+
+    @property
     def participant_fields(self):
         return [self[f"participants_{gender}"] for gender in Gender.values]
 
@@ -89,40 +115,35 @@ class ActivityAnswerForm(forms.Form):
 
 
 class IndicatorAnswerForm(forms.Form):
-    year = forms.IntegerField(
+    year = numbers.IntegerField(
         label=_("The value refers to the year"),
         required=False,
         error_messages={"invalid": _("Write a year with four digits, e.g. 2025.")},
     )
-    value = forms.DecimalField(
-        label=_("Value"),
-        required=False,
-        max_digits=12,
-        decimal_places=2,
-        error_messages={"invalid": _("Write a number, e.g. 12 or 45,5.")},
-    )
+    value = value_field(_("Value"))
     numerator = count_field(_("Numerator (how many)"))
     denominator = count_field(_("Denominator (out of how many)"))
-    value_women = forms.DecimalField(
-        label=_("Value, women and girls"), required=False, max_digits=12, decimal_places=2
-    )
-    value_men = forms.DecimalField(
-        label=_("Value, men and boys"), required=False, max_digits=12, decimal_places=2
-    )
+    value_women = value_field(_("Value, women and girls"))
+    value_men = value_field(_("Value, men and boys"))
     comment = text_field(_("Comment"))
 
-    def __init__(self, *args, answer: IndicatorAnswer, round_year: int, **kwargs):
+    def __init__(self, *args, answer, round_year: int, **kwargs):
         self.answer = answer
         self.indicator = answer.indicator
         self.round_year = round_year
         super().__init__(*args, **kwargs)
-        self.fields["value"].localize = True
-        self.fields["value_women"].localize = True
-        self.fields["value_men"].localize = True
-        if not self.indicator.by_gender:
-            del self.fields["value_women"], self.fields["value_men"]
-        if self.indicator.unit != Indicator.Unit.SHARE:
-            del self.fields["numerator"], self.fields["denominator"]
+        asked = indicator_fields(self.indicator)
+        for name in list(self.fields):
+            if name not in asked:
+                del self.fields[name]
+        if "numerator" in self.fields:
+            self.fields["value"].help_text = _(
+                "Computed from the numerator and denominator when both are given."
+            )
+
+    @property
+    def item(self) -> str:
+        return f"{self.indicator.code} {self.indicator.title}"
 
     def clean_year(self):
         year = self.cleaned_data.get("year")
@@ -152,13 +173,15 @@ class IndicatorAnswerForm(forms.Form):
                 self.add_error(
                     "numerator", _("The numerator cannot be larger than the denominator.")
                 )
-            elif data.get("value") is None:
-                # The share follows from the counts; nobody should have to work it out.
-                data["value"] = (Decimal(numerator) * 100 / denominator).quantize(Decimal("0.01"))
         return data
 
     def missing(self) -> list[str]:
-        return [] if self.cleaned_data.get("value") is not None else [_("value")]
+        data = self.cleaned_data
+        if data.get("value") is not None:
+            return []
+        if share_of(data.get("numerator"), data.get("denominator")) is not None:
+            return []
+        return [_("value")]
 
 
 class StatisticForm(forms.Form):
@@ -169,27 +192,20 @@ class StatisticForm(forms.Form):
         super().__init__(*args, **kwargs)
         gender_labels, age_labels = dict(Gender.choices), dict(AgeBand.choices)
         self.columns = [age_labels.get(age, _("Count")) for age in statistic.age_bands()]
-        self.rows = []
-        for gender in statistic.genders():
-            row = []
-            for age in statistic.age_bands():
-                name = f"n_{gender or 'all'}_{age or 'all'}"
-                label = " ".join(
-                    str(part)
-                    for part in (gender_labels.get(gender, ""), age_labels.get(age, ""))
-                    if part
-                ) or _("Count")
-                self.fields[name] = count_field(label)
-                row.append(name)
-            self.rows.append((gender_labels.get(gender, _("Total")), row))
+        rows: dict[str, list[str]] = {}
+        for name, gender, age in statistic_cells(statistic):
+            label = " ".join(
+                str(part)
+                for part in (gender_labels.get(gender, ""), age_labels.get(age, ""))
+                if part
+            ) or _("Count")
+            self.fields[name] = count_field(label)
+            rows.setdefault(gender, []).append(name)
+        self.rows = [(gender_labels.get(g, _("Total")), names) for g, names in rows.items()]
 
-    def cells(self):
-        """(gender, age band, count) for every filled cell."""
-        for gender in self.statistic.genders():
-            for age in self.statistic.age_bands():
-                value = self.cleaned_data.get(f"n_{gender or 'all'}_{age or 'all'}")
-                if value is not None:
-                    yield gender, age, value
+    @property
+    def item(self) -> str:
+        return str(self.statistic.label)
 
     def table(self):
         return [(label, [self[name] for name in names]) for label, names in self.rows]
@@ -202,18 +218,15 @@ class StatisticForm(forms.Form):
 class StandardQuestionsForm(forms.ModelForm):
     class Meta:
         model = Questionnaire
-        fields = [
-            "plan_followed_up",
-            "plan_followed_up_comment",
-            "coordination_needs",
-            "other_comments",
-        ]
+        fields = list(STANDARD)
         widgets = {
             "plan_followed_up": forms.RadioSelect,
             "plan_followed_up_comment": forms.Textarea(attrs={"rows": 2}),
             "coordination_needs": forms.Textarea(attrs={"rows": 3}),
             "other_comments": forms.Textarea(attrs={"rows": 3}),
         }
+
+    item = _("Questions to every actor")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -228,6 +241,8 @@ class StandardQuestionsForm(forms.ModelForm):
 class OwnQuestionsForm(forms.Form):
     """The coordinator's own questions for the round."""
 
+    item = _("More questions from the coordinator")
+
     def __init__(self, *args, questions: list[RoundQuestion], **kwargs):
         super().__init__(*args, **kwargs)
         self.questions = questions
@@ -235,12 +250,9 @@ class OwnQuestionsForm(forms.Form):
         for question in questions:
             name = f"q{question.pk}"
             if question.kind == RoundQuestion.Kind.NUMBER:
-                field = forms.DecimalField(
-                    label=question.text,
-                    required=False,
-                    error_messages={"invalid": _("Write a number, e.g. 12 or 45,5.")},
+                field = numbers.DecimalField(
+                    label=question.text, required=False, max_digits=15, decimal_places=4
                 )
-                field.localize = True
             elif question.kind == RoundQuestion.Kind.YES_NO:
                 field = forms.ChoiceField(
                     label=question.text, required=False, choices=yes_no, widget=forms.RadioSelect
@@ -255,14 +267,6 @@ class OwnQuestionsForm(forms.Form):
             else:
                 field = text_field(question.text)
             self.fields[name] = field
-
-    def values(self) -> dict[int, str]:
-        return {
-            question.pk: ""
-            if (value := self.cleaned_data.get(f"q{question.pk}")) is None
-            else str(value)
-            for question in self.questions
-        }
 
     def missing(self) -> list[str]:
         return [
@@ -334,30 +338,29 @@ class DeadlineForm(forms.Form):
 
 
 class QuestionnaireForms:
-    """Every form of one questionnaire page, built from its content in memory (no queries
-    per item), validated together and turned into plain answers for the save."""
+    """Every form of one questionnaire page, built from its answers in memory (no queries per
+    item), validated together, and read back as fields (followup.answers.Field)."""
 
-    def __init__(self, content, data=None, *, levels, groups, editable: bool = True):
+    def __init__(
+        self, content, values: dict[Field, object], data=None, *, levels, groups, editable=True
+    ):
         self.content = content
         questionnaire = content.questionnaire
+        initial: dict[str, dict] = {}
+        for field, value in values.items():
+            if field.name in ACTIVITY_TERMS:
+                value = [str(pk) for pk in sorted(value)]
+            initial.setdefault(field.prefix, {})[field.name] = value
         self.activities = []
         for answer in content.activity_answers:
-            initial = {
-                "status": answer.status,
-                "what_was_done": answer.what_was_done,
-                "levels_reached": [str(t.pk) for t in answer.levels_reached.all()],
-                "groups_reached": [str(t.pk) for t in answer.groups_reached.all()],
-                "obstacles": answer.obstacles,
-                "next_step": answer.next_step,
-            }
-            initial |= {f"participants_{p.gender}": p.count for p in answer.participants.all()}
+            prefix = f"a{answer.pk}"
             form = ActivityAnswerForm(
                 data,
                 answer=answer,
                 levels=levels,
                 groups=groups,
-                initial=initial,
-                prefix=f"a{answer.pk}",
+                initial=initial.get(prefix, {}),
+                prefix=prefix,
             )
             form.others = content.other_accounts.get(answer.activity_id, [])
             self.activities.append(form)
@@ -367,36 +370,26 @@ class QuestionnaireForms:
                 answer=answer,
                 round_year=questionnaire.round.year,
                 prefix=f"i{answer.pk}",
-                initial={
-                    "year": answer.year or questionnaire.round.year,
-                    "value": answer.value,
-                    "numerator": answer.numerator,
-                    "denominator": answer.denominator,
-                    "value_women": answer.value_women,
-                    "value_men": answer.value_men,
-                    "comment": answer.comment,
-                },
+                initial=initial.get(f"i{answer.pk}", {}),
             )
             for answer in content.indicator_answers
         ]
-        self.statistics = []
-        for statistic in content.statistics:
-            initial = {
-                f"n_{gender or 'all'}_{age or 'all'}": content.counts[statistic.pk, gender, age]
-                for gender in statistic.genders()
-                for age in statistic.age_bands()
-                if (statistic.pk, gender, age) in content.counts
-            }
-            self.statistics.append(
-                StatisticForm(data, statistic=statistic, initial=initial, prefix=f"s{statistic.pk}")
+        self.statistics = [
+            StatisticForm(
+                data,
+                statistic=statistic,
+                initial=initial.get(f"s{statistic.pk}", {}),
+                prefix=f"s{statistic.pk}",
             )
-        self.standard = StandardQuestionsForm(data, instance=questionnaire, prefix="std")
+            for statistic in content.statistics
+        ]
+        # Not bound to the questionnaire row: a save writes fields one by one (the service).
+        self.standard = StandardQuestionsForm(data, initial=initial.get("std", {}), prefix="std")
         self.own = OwnQuestionsForm(
-            data,
-            questions=content.questions,
-            prefix="own",
-            initial={f"q{pk}": value for pk, value in content.question_values.items()},
+            data, questions=content.questions, prefix="own", initial=initial.get("own", {})
         )
+        self.fields = {field.html_name: field for field in values}
+        self._forms = {form.prefix: form for form in self.all()}
         if not editable:
             # Locked questionnaires are shown, not changed: every field reads as disabled.
             for form in self.all():
@@ -406,75 +399,80 @@ class QuestionnaireForms:
     def all(self):
         return [*self.activities, *self.indicators, *self.statistics, self.standard, self.own]
 
+    def form_of(self, field: Field):
+        return self._forms[field.prefix]
+
+    def bound_field(self, field: Field):
+        return self.form_of(field)[field.name]
+
     def is_valid(self) -> bool:
         return all([form.is_valid() for form in self.all()])  # validate every form
 
-    def error_list(self) -> list[tuple[str, str, str]]:
-        """(field id, label, message) for every error on the page, for the summary."""
-        return [
-            (
-                form[name].auto_id if name in form.fields else "",
-                form[name].label if name in form.fields else "",
-                message,
-            )
-            for form in self.all()
-            for name, messages in form.errors.items()
-            for message in messages
-        ]
+    def errors(self) -> dict[Field, list[str]]:
+        """Every field that was refused, with its messages."""
+        return {
+            field: list(self.form_of(field).errors[field.name])
+            for field in self.fields.values()
+            if field.name in self.form_of(field).errors
+        }
+
+    def cleaned(self, fields) -> dict[Field, object]:
+        """The values of `fields` as the answers hold them; refused fields are left out."""
+        result = {}
+        for field in fields:
+            form = self.form_of(field)
+            if field.name in form.errors or field.name not in form.cleaned_data:
+                continue
+            value = form.cleaned_data[field.name]
+            if field.name in ACTIVITY_TERMS:
+                value = frozenset(int(pk) for pk in value)
+            result[field] = value
+        return result
+
+    def display(self, field: Field, value) -> str:
+        """A value as a person reads it on the page: labels for choices, numbers in the
+        language's own writing."""
+        form_field = self.form_of(field).fields[field.name]
+        if value in (None, "") or value == frozenset():
+            return ""
+        choices = dict(getattr(form_field, "choices", None) or [])
+        if isinstance(value, frozenset):
+            return ", ".join(str(choices.get(str(pk), pk)) for pk in sorted(value))
+        if choices:
+            return str(choices.get(str(value), value))
+        if isinstance(value, int | Decimal):
+            return numbers.number_display(value)
+        return str(value)
+
+    def input_values(self, field: Field, value) -> list[str]:
+        """A value as the page's inputs hold it: the checked choices of a group, a number as
+        the language writes it, a text as it is."""
+        if isinstance(value, frozenset):
+            return [str(pk) for pk in sorted(value)]
+        if isinstance(value, int | Decimal):
+            return [numbers.number_display(value)]
+        return ["" if value is None else str(value)]
 
     def missing(self) -> list[str]:
         """What a submission lacks, in words, item by item. Call after is_valid()."""
         missing = []
-        for form in self.activities:
+        for form in [*self.activities, *self.indicators, *self.statistics]:
             for what in form.missing():
-                missing.append(f"{form.answer.activity.code} {form.answer.activity.title}: {what}")
-        for form in self.indicators:
-            for what in form.missing():
-                missing.append(f"{form.indicator.code} {form.indicator.title}: {what}")
-        for form in self.statistics:
-            for what in form.missing():
-                missing.append(f"{form.statistic.label}: {what}")
+                missing.append(f"{form.item}: {what}")
         missing += [str(what) for what in self.standard.missing()]
         missing += [f"{question}" for question in self.own.missing()]
         return missing
 
-    def answers(self) -> dict:
-        """The page's answers as plain data, keyed by the answer rows they belong to."""
-        return {
-            "activities": {
-                form.answer.pk: {
-                    "status": form.cleaned_data["status"],
-                    "what_was_done": form.cleaned_data["what_was_done"],
-                    "levels_reached": sorted(int(pk) for pk in form.cleaned_data["levels_reached"]),
-                    "groups_reached": sorted(int(pk) for pk in form.cleaned_data["groups_reached"]),
-                    "participants": {
-                        gender: form.cleaned_data[f"participants_{gender}"]
-                        for gender in Gender.values
-                        if form.cleaned_data.get(f"participants_{gender}") is not None
-                    },
-                    "obstacles": form.cleaned_data["obstacles"],
-                    "next_step": form.cleaned_data["next_step"],
-                }
-                for form in self.activities
-            },
-            "indicators": {
-                form.answer.pk: {
-                    name: form.cleaned_data.get(name)
-                    for name in (
-                        "year",
-                        "value",
-                        "numerator",
-                        "denominator",
-                        "value_women",
-                        "value_men",
-                    )
-                }
-                | {"comment": form.cleaned_data.get("comment", "")}
-                for form in self.indicators
-            },
-            "statistics": {form.statistic.pk: sorted(form.cells()) for form in self.statistics},
-            "standard": {
-                name: self.standard.cleaned_data[name] for name in StandardQuestionsForm.Meta.fields
-            },
-            "questions": self.own.values(),
-        }
+
+def form_data(values: dict[Field, object], posted: QueryDict | None = None, names=()) -> QueryDict:
+    """Form data holding the stored `values`, with the fields in `names` as `posted` has
+    them: what a page that sends only its changed fields means by the rest."""
+    data = QueryDict(mutable=True)
+    for field, value in values.items():
+        if isinstance(value, frozenset):
+            data.setlist(field.html_name, [str(pk) for pk in sorted(value)])
+        elif value is not None:
+            data[field.html_name] = canonical(value) if not isinstance(value, str) else value
+    for name in names:
+        data.setlist(name, posted.getlist(name) if posted is not None else [])
+    return data

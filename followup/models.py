@@ -1,6 +1,8 @@
 """The yearly follow-up: a round per plan version and year, one questionnaire per responsible
 actor, and the answers it gives."""
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
@@ -349,6 +351,21 @@ class IndicatorAnswer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.questionnaire.actor}: {self.indicator.code}"
+
+    def derive_share(self) -> None:
+        """A share given as a numerator and a denominator is their quotient: nobody should
+        have to work it out, and the value can never disagree with its counts."""
+        if self.indicator.unit == Indicator.Unit.SHARE:
+            if (share := share_of(self.numerator, self.denominator)) is not None:
+                self.value = share
+
+
+def share_of(numerator: int | None, denominator: int | None) -> Decimal | None:
+    """numerator / denominator in per cent with two decimals; None unless both are given and
+    the denominator is more than 0 and at least the numerator."""
+    if numerator is None or not denominator or numerator > denominator:
+        return None
+    return (Decimal(numerator) * 100 / denominator).quantize(Decimal("0.01"))
 
 
 class StatisticCount(models.Model):

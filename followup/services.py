@@ -1,5 +1,6 @@
 """Writes of the follow-up that touch several rows. Each runs in one transaction."""
 
+from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -10,9 +11,18 @@ from django.db import models, transaction
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from handlingskraft.revisions import canonical, digest
 from plans.models import PlanVersion, Responsibility
 from records.services import history_records_create
 
+from .answers import (
+    ACTIVITY_TERMS,
+    ACTIVITY_TEXTS,
+    INDICATOR_FIELDS,
+    Field,
+    answers_read,
+    statistic_cells,
+)
 from .models import (
     ActivityAnswer,
     FollowUpRound,
@@ -24,14 +34,6 @@ from .models import (
     StatisticCount,
     parse_days,
 )
-
-
-class SaveConflict(Exception):
-    """Someone else saved the questionnaire after this person opened it."""
-
-    def __init__(self, questionnaire: Questionnaire):
-        super().__init__("outdated revision")
-        self.questionnaire = questionnaire
 
 
 def responsible_actor_ids(version: PlanVersion) -> set[int]:
@@ -135,123 +137,168 @@ def questionnaire_extend_deadline(*, questionnaire: Questionnaire, deadline: dat
     questionnaire.reminders.all().delete()
 
 
-def questionnaire_lock(*, questionnaire: Questionnaire, base_revision: int) -> Questionnaire:
-    """Lock the questionnaire's row for this transaction; refuse if someone saved since
-    `base_revision`. Call inside transaction.atomic."""
-    current = Questionnaire.objects.select_for_update().get(pk=questionnaire.pk)
-    if current.revision != base_revision:
-        raise SaveConflict(current)
-    return current
+@dataclass
+class SaveResult:
+    """What a save did: the questionnaire as saved, the fields it wrote, the fields it left
+    because someone else had changed them too (with the value they hold), and every field's
+    value as stored now."""
+
+    questionnaire: Questionnaire
+    written: set[Field]
+    conflicts: dict[Field, Any]
+    values: dict[Field, Any]
+    # Who saved the questionnaire last before this save: the other person, in a conflict.
+    previous_by: Any = None
 
 
 @transaction.atomic
 def questionnaire_save(
-    *, questionnaire: Questionnaire, user, base_revision: int, answers: dict, submit: bool = False
-) -> Questionnaire:
-    """Write a page of answers. Refused with SaveConflict when someone saved in between, so
-    two people never silently overwrite each other."""
-    current = questionnaire_lock(questionnaire=questionnaire, base_revision=base_revision)
+    *,
+    questionnaire: Questionnaire,
+    user,
+    changes: dict[Field, Any],
+    base: dict[Field, str] | None = None,
+    submit: bool = False,
+) -> SaveResult:
+    """Write a person's answers field by field, so two people never overwrite each other.
+
+    `base` holds, per field, the digest (handlingskraft.revisions) of the value the person's
+    page showed. A field whose value the person left as it was is not written, whatever is
+    stored now; a field nobody else changed since is written; a field both changed is left as
+    the other person saved it and returned in `conflicts` for the person to choose. Without
+    `base` every change is written (the demo, imports). Submitting only happens when nothing
+    is in conflict; the caller checks that the answers are complete."""
+    from .queries import questionnaire_content  # queries imports services' models
+
+    current = Questionnaire.objects.select_for_update().get(pk=questionnaire.pk)
     if not current.is_editable:
         raise ValidationError(_("This questionnaire is locked and can no longer be changed."))
+    content = questionnaire_content(current)
+    stored = answers_read(content)
+    previous_by = current.changed_by
+    writes, conflicts = {}, {}
+    for field, mine in changes.items():
+        if field not in stored:
+            continue  # not a field of this questionnaire
+        now = stored[field]
+        if base is not None and base.get(field) == digest(mine):
+            continue  # the person did not change it: what is stored stays
+        if canonical(now) == canonical(mine):
+            continue
+        if base is not None and base.get(field) != digest(now):
+            conflicts[field] = now
+            continue
+        writes[field] = mine
+    written = _answers_write(questionnaire=current, content=content, writes=writes, user=user)
+    for field in written:
+        stored[field] = written[field]
+    current._history_user = user  # the trail names the person saving, also outside a request
+    if submit and not conflicts:
+        current.submit(user)
+    elif written:
+        current.touch(user)
+        current.save()
+    del current._history_user
+    return SaveResult(current, set(written), conflicts, stored, previous_by)
 
-    # The audit trail records who changed what: only rows whose answer changed get a history
-    # row, and the one-row-per-cell answers below are updated in place rather than replaced.
-    activity_rows = list(current.activity_answers.filter(pk__in=answers["activities"]))
-    activity_fields = ["status", "what_was_done", "obstacles", "next_step"]
-    edited = [
-        row for row in activity_rows if _assign(row, activity_fields, answers["activities"][row.pk])
-    ]
-    ActivityAnswer.objects.bulk_update(edited, activity_fields)
-    changed = {row.pk for row in edited}
-    row_ids = [row.pk for row in activity_rows]
-    for relation in ("levels_reached", "groups_reached"):
-        through = getattr(ActivityAnswer, relation).through
-        links = through.objects.filter(activityanswer_id__in=row_ids)
-        wanted = {
-            (pk, term_id) for pk in row_ids for term_id in answers["activities"][pk][relation]
-        }
-        changed |= {
-            pk for pk, _term in set(links.values_list("activityanswer_id", "term_id")) ^ wanted
-        }
-        links.delete()
-        through.objects.bulk_create(
-            [through(activityanswer_id=pk, term_id=term_id) for pk, term_id in wanted]
-        )
-    history_records_create(
-        objs=[row for row in activity_rows if row.pk in changed],
-        model=ActivityAnswer,
-        update=True,
-        user=user,
-    )
+
+def _answers_write(
+    *, questionnaire: Questionnaire, content, writes: dict[Field, Any], user
+) -> dict[Field, Any]:
+    """Store the values in `writes`; returns every field that changed, a share computed from
+    its counts included. Only rows that change are touched, so the audit trail records exactly
+    what changed, and cells (participants, statistics, own questions) are updated in place."""
+    by_kind: dict[str, dict[Field, Any]] = defaultdict(dict)
+    for field, value in writes.items():
+        by_kind[field.kind][field] = value
+    written = dict(writes)
+
+    activities = {answer.pk: answer for answer in content.activity_answers}
+    edited, participants = {}, {}
+    for field, value in by_kind["activity"].items():
+        answer = activities[field.row]
+        if field.name in ACTIVITY_TEXTS:
+            setattr(answer, field.name, value or "")
+        elif field.name in ACTIVITY_TERMS:
+            through = getattr(ActivityAnswer, field.name).through
+            through.objects.filter(activityanswer_id=answer.pk).delete()
+            through.objects.bulk_create(
+                [through(activityanswer_id=answer.pk, term_id=pk) for pk in sorted(value)]
+            )
+        else:
+            participants[(answer.pk, field.name.removeprefix("participants_"))] = value
+            continue
+        edited[answer.pk] = answer
+    ActivityAnswer.objects.bulk_update(list(edited.values()), list(ACTIVITY_TEXTS))
+    history_records_create(objs=list(edited.values()), model=ActivityAnswer, update=True, user=user)
     _cells_write(
-        existing=Participants.objects.filter(answer_id__in=row_ids),
+        existing=Participants.objects.filter(answer_id__in={key[0] for key in participants}),
         key=("answer_id", "gender"),
         value="count",
-        wanted={
-            (pk, gender): count
-            for pk in row_ids
-            for gender, count in answers["activities"][pk]["participants"].items()
-        },
+        changes=participants,
         new=lambda key, count: Participants(answer_id=key[0], gender=key[1], count=count),
         user=user,
     )
 
-    indicator_rows = list(current.indicator_answers.filter(pk__in=answers["indicators"]))
-    fields = ["year", "value", "numerator", "denominator", "value_women", "value_men", "comment"]
-    changed_indicators = []
-    for row in indicator_rows:
-        values = {name: answers["indicators"][row.pk].get(name) for name in fields}
-        values["comment"] = values["comment"] or ""
-        if _assign(row, fields, values):
-            changed_indicators.append(row)
-    IndicatorAnswer.objects.bulk_update(changed_indicators, fields)
-    history_records_create(objs=changed_indicators, model=IndicatorAnswer, update=True, user=user)
+    indicators = {answer.pk: answer for answer in content.indicator_answers}
+    edited = {}
+    for field, value in by_kind["indicator"].items():
+        answer = indicators[field.row]
+        setattr(answer, field.name, value if field.name != "comment" else value or "")
+        edited[answer.pk] = answer
+    for answer in edited.values():
+        before = answer.value
+        answer.derive_share()
+        if answer.value != before:
+            written[Field("indicator", answer.pk, "value")] = answer.value
+    IndicatorAnswer.objects.bulk_update(list(edited.values()), list(INDICATOR_FIELDS))
+    history_records_create(objs=list(edited.values()), model=IndicatorAnswer, update=True, user=user)
 
+    cells = {
+        (field.row, *_statistic_key(content, field)): value
+        for field, value in by_kind["statistic"].items()
+    }
     _cells_write(
-        existing=current.statistic_counts.filter(statistic_id__in=answers["statistics"]),
+        existing=questionnaire.statistic_counts.filter(
+            statistic_id__in={key[0] for key in cells}
+        ),
         key=("statistic_id", "gender", "age_band"),
         value="count",
-        wanted={
-            (statistic_id, g, a): n
-            for statistic_id, cells in answers["statistics"].items()
-            for g, a, n in cells
-        },
+        changes=cells,
         new=lambda key, n: StatisticCount(
-            questionnaire=current, statistic_id=key[0], gender=key[1], age_band=key[2], count=n
+            questionnaire=questionnaire,
+            statistic_id=key[0],
+            gender=key[1],
+            age_band=key[2],
+            count=n,
         ),
         user=user,
     )
 
     _cells_write(
-        existing=current.question_answers.all(),
+        existing=questionnaire.question_answers.filter(
+            question_id__in={field.row for field in by_kind["question"]}
+        ),
         key=("question_id",),
         value="value",
-        wanted={(pk,): value for pk, value in answers["questions"].items() if value != ""},
+        changes={
+            (field.row,): None if value in (None, "") else canonical(value)
+            for field, value in by_kind["question"].items()
+        },
         new=lambda key, value: QuestionAnswer(
-            questionnaire=current, question_id=key[0], value=value
+            questionnaire=questionnaire, question_id=key[0], value=value
         ),
         user=user,
     )
 
-    for name, value in answers["standard"].items():
-        setattr(current, name, value)
-    current._history_user = user  # the trail names the person saving, also outside a request
-    if submit:
-        current.submit(user)
-    else:
-        current.touch(user)
-        current.save()
-    del current._history_user
-    return current
+    for field, value in by_kind["standard"].items():
+        setattr(questionnaire, field.name, value or "")  # saved with the questionnaire
+    return written
 
 
-def _assign(row: models.Model, fields: list[str], values: dict) -> bool:
-    """Set the fields from `values`; whether any of them changed."""
-    changed = False
-    for name in fields:
-        changed = changed or getattr(row, name) != values[name]
-        setattr(row, name, values[name])
-    return changed
+def _statistic_key(content, field: Field) -> tuple[str, str]:
+    statistic = next(s for s in content.statistics if s.pk == field.row)
+    return next((g, a) for name, g, a in statistic_cells(statistic) if name == field.name)
 
 
 def _cells_write(
@@ -259,26 +306,32 @@ def _cells_write(
     existing: models.QuerySet,
     key: tuple[str, ...],
     value: str,
-    wanted: dict[tuple, Any],
+    changes: dict[tuple, Any],
     new: Callable[[tuple, Any], models.Model],
     user,
 ) -> None:
-    """Make `existing` hold exactly the rows in `wanted` (key → value): rows no longer wanted
-    are deleted, changed values updated, new ones created. Rows that stay the same are not
-    touched, so the audit trail records exactly what changed."""
+    """Give the cells in `changes` (key → value) their new value: a cell set to None is
+    deleted, a changed one updated, a new one created. Other cells are not touched, so the
+    audit trail records exactly what changed."""
+    if not changes:
+        return
     model = existing.model
     current = {tuple(getattr(row, name) for name in key): row for row in existing}
-    gone = [row.pk for cell, row in current.items() if cell not in wanted]
+    gone = [row.pk for cell, row in current.items() if cell in changes and changes[cell] is None]
     if gone:
         model.objects.filter(pk__in=gone).delete()
     updated = []
     for cell, row in current.items():
-        if cell in wanted and getattr(row, value) != wanted[cell]:
-            setattr(row, value, wanted[cell])
+        if changes.get(cell) is not None and getattr(row, value) != changes[cell]:
+            setattr(row, value, changes[cell])
             updated.append(row)
     bulk_update_with_history(updated, model, [value], default_user=user)
     bulk_create_with_history(
-        [new(cell, content) for cell, content in wanted.items() if cell not in current],
+        [
+            new(cell, content)
+            for cell, content in changes.items()
+            if cell not in current and content is not None
+        ],
         model,
         default_user=user,
     )

@@ -2,12 +2,15 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.forms import RadioSelect
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
+from handlingskraft.revisions import digest, digests_decode, digests_encode
 from organisations.permissions import (
     can_answer,
     can_review_followup,
@@ -21,7 +24,15 @@ from plans.queries import terms_for, version_for
 from records.services import audit_event_record
 
 from . import exports, queries, services
-from .forms import DeadlineForm, QuestionnaireForms, ReturnForm, RoundForm, RoundQuestionForm
+from .answers import answers_read
+from .forms import (
+    DeadlineForm,
+    QuestionnaireForms,
+    ReturnForm,
+    RoundForm,
+    RoundQuestionForm,
+    form_data,
+)
 
 
 @require_safe
@@ -143,11 +154,12 @@ def _term_choices(municipality_id: int):
     )
     levels = [(str(t.pk), t.label) for t in terms if t.kind == Term.Kind.PREVENTION_LEVEL]
     groups = [(str(t.pk), t.label) for t in terms if t.kind == Term.Kind.TARGET_GROUP]
-    return levels, groups, {t.pk: str(t.label) for t in terms}
+    return levels, groups
 
 
-# The page autosaves in the background: a session that ended meanwhile is answered with 401 and
-# a message (handlingskraft.middleware.SignInRequiredMiddleware), so the page keeps what was typed.
+# The page saves in the background (static/js/questionnaire.js), marked by the header
+# HX-Request: a session that ended meanwhile is answered with 401 and a message
+# (handlingskraft.middleware.SignInRequiredMiddleware), so the page keeps what was typed.
 @member_required
 def questionnaire(request: HttpRequest, pk: int) -> HttpResponse:
     questionnaire = queries.questionnaire_for(request.user, pk)
@@ -155,79 +167,247 @@ def questionnaire(request: HttpRequest, pk: int) -> HttpResponse:
     may_review = can_review_followup(request.user)
     if not (may_answer or may_review):
         raise PermissionDenied
-    content = queries.questionnaire_content(questionnaire, with_others=may_review)
-    levels, groups, term_labels = _term_choices(request.user.municipality_id)
     editable = may_answer and questionnaire.is_editable
-    posted = request.method == "POST" and editable
-    forms = QuestionnaireForms(
-        content, request.POST if posted else None, levels=levels, groups=groups, editable=editable
-    )
-    context = {
-        "questionnaire": questionnaire,
-        "content": content,
-        "forms": forms,
-        "editable": editable,
-        "may_review": may_review,
-        "revision": questionnaire.revision,
-        "return_form": ReturnForm(),
-        "is_htmx": request.headers.get("HX-Request") == "true",
-    }
-    if request.method == "POST" and not editable:
-        messages.error(request, _("This questionnaire is locked and can no longer be changed."))
+    background = request.headers.get("HX-Request") == "true"
+    page = QuestionnairePage(request, questionnaire, may_review=may_review, editable=editable)
+    if request.method != "POST":
+        return page.render()
+    if not editable:
+        if background:
+            return JsonResponse({"state": "locked", "message": _locked_message()}, status=409)
+        messages.error(request, _locked_message())
         return redirect("followup:questionnaire", pk=pk)
-    if posted:
-        response = _save(request, questionnaire, forms, context, term_labels, context["is_htmx"])
-        if response:
-            return response
-    template = (
-        "followup/questionnaire_status.html"
-        if context["is_htmx"]
-        else "followup/questionnaire.html"
+    return page.save(background=background)
+
+
+def _locked_message() -> str:
+    return _(
+        "Not saved: the questionnaire has been submitted or locked and can no longer be "
+        "changed. Your answers are still on this page; copy what you need and reload it."
     )
-    return render(request, template, context)
 
 
-def _save(request, questionnaire, forms, context, term_labels, autosave: bool):
-    """Save or submit the page. Returns a response when done; None to show the page again."""
-    submit = request.POST.get("action") == "submit" and not autosave
-    base_revision = int(request.POST.get("revision") or -1)
-    if not forms.is_valid():
-        context["errors"] = forms.error_list()
-        return None
-    if submit and (missing := forms.missing()):
-        context["missing"] = missing
-        return None
-    try:
-        saved = services.questionnaire_save(
-            questionnaire=questionnaire,
-            user=request.user,
-            base_revision=base_revision,
-            answers=forms.answers(),
-            submit=submit,
+class QuestionnairePage:
+    """The questionnaire page: drawn from the stored answers, and saved field by field from
+    what the page sends (followup.services.questionnaire_save)."""
+
+    def __init__(self, request, questionnaire, *, may_review: bool, editable: bool):
+        self.request = request
+        self.questionnaire = questionnaire
+        self.may_review = may_review
+        self.editable = editable
+        self.content = queries.questionnaire_content(questionnaire, with_others=may_review)
+        self.values = answers_read(self.content)
+        self.levels, self.groups = _term_choices(request.user.municipality_id)
+
+    def forms(self, data=None) -> QuestionnaireForms:
+        return QuestionnaireForms(
+            self.content,
+            self.values,
+            data,
+            levels=self.levels,
+            groups=self.groups,
+            editable=self.editable,
         )
-    except services.SaveConflict as conflict:
-        fresh = queries.questionnaire_content(conflict.questionnaire)
-        context["conflict"] = conflict.questionnaire
-        context["differences"] = queries.answer_differences(fresh, forms.answers(), term_labels)
-        if not autosave:
-            # Saving again from the full page is a deliberate choice made after seeing what
-            # changed; an autosave keeps failing until the person chooses.
-            context["revision"] = conflict.questionnaire.revision
-        return None
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-        return redirect("followup:questionnaire", pk=questionnaire.pk)
-    if autosave:
-        context["saved"] = saved
-        context["revision"] = saved.revision
-        return None
-    if submit:
-        messages.success(
-            request, _("Thank you! The questionnaire is submitted to the coordinator.")
+
+    def render(self, forms=None, **context) -> HttpResponse:
+        questionnaire = context.pop("saved", None) or self.questionnaire
+        forms = forms or self.forms()
+        return render(
+            self.request,
+            "followup/questionnaire.html",
+            {
+                "questionnaire": questionnaire,
+                "content": self.content,
+                "forms": forms,
+                "editable": self.editable,
+                "may_review": self.may_review,
+                "revision": questionnaire.revision,
+                "base": digests_encode({f.html_name: v for f, v in self.values.items()}),
+                "return_form": ReturnForm(),
+                "autosave_strings": _autosave_strings(),
+                **context,
+            },
         )
-    else:
-        messages.success(request, _("Your answers are saved as a draft."))
-    return redirect("followup:questionnaire", pk=questionnaire.pk)
+
+    def save(self, *, background: bool) -> HttpResponse:
+        post = self.request.POST
+        fields = {field.html_name: field for field in self.values}
+        base = digests_decode(post.get("base", ""), names=fields)
+        if base is None:
+            base = {}  # a page we cannot read: whatever differs is for the person to choose
+        if "changed" in post:
+            names = [name for name in post["changed"].split(",") if name in fields]
+        else:
+            names = list(base) or list(fields)
+        forms = self.forms(form_data(self.values, post, names))
+        forms.is_valid()
+        posted = [fields[name] for name in names]
+        errors = {field: messages for field, messages in forms.errors().items() if field in posted}
+        submit = post.get("action") == "submit" and not background
+        missing = forms.missing() if submit and not errors else []
+        try:
+            result = services.questionnaire_save(
+                questionnaire=self.questionnaire,
+                user=self.request.user,
+                changes=forms.cleaned(posted),
+                base={fields[name]: value for name, value in base.items()},
+                submit=submit and not errors and not missing,
+            )
+        except ValidationError:
+            if background:
+                return JsonResponse({"state": "locked", "message": _locked_message()}, status=409)
+            messages.error(self.request, _locked_message())
+            return redirect("followup:questionnaire", pk=self.questionnaire.pk)
+        self.values = result.values
+        if background:
+            return JsonResponse(self._answer(forms, result, posted, errors, base))
+        if not (errors or result.conflicts or missing):
+            if result.questionnaire.status == result.questionnaire.Status.SUBMITTED:
+                text = _("Thank you! The questionnaire is submitted to the coordinator.")
+            else:
+                text = _("Your answers are saved as a draft.")
+            messages.success(self.request, text)
+            return redirect("followup:questionnaire", pk=self.questionnaire.pk)
+        # Shown again: what is stored now, with the person's own input where it was refused or
+        # where someone else changed the same field; saving again then writes what they see.
+        keep = [field.html_name for field in [*errors, *result.conflicts]]
+        mine = forms.cleaned(result.conflicts)
+        forms = self.forms(form_data(self.values, post, keep))
+        forms.is_valid()
+        who = result.previous_by or _("someone else")
+        for field, theirs in result.conflicts.items():
+            forms.form_of(field).add_error(
+                field.name,
+                _("%(who)s saved: “%(theirs)s”. Your answer is still in the field.")
+                % {"who": who, "theirs": forms.display(field, theirs) or "–"},
+            )
+        return self.render(
+            forms,
+            saved=result.questionnaire,
+            errors=[_problem(forms, field, message) for field, m in errors.items() for message in m],
+            conflicts=[
+                _conflict(forms, field, theirs, mine=mine.get(field))
+                for field, theirs in result.conflicts.items()
+            ],
+            missing=missing,
+            problems_saved=bool(result.written),
+            conflict_by=who,
+        )
+
+    def _answer(self, forms, result, posted, errors, base) -> dict:
+        """The answer to a background save, for static/js/questionnaire.js."""
+        saved = result.questionnaire
+        mine = forms.cleaned(posted)
+        settled = [f for f in posted if f not in errors and f not in result.conflicts]
+        updates = {
+            field.html_name: {
+                "values": forms.input_values(field, value),
+                "digest": digest(value),
+            }
+            for field, value in result.values.items()
+            if field not in posted and field.html_name in base
+            and base[field.html_name] != digest(value)
+        }
+        return {
+            "state": "problems" if errors or result.conflicts else "saved",
+            "revision": saved.revision,
+            "saved_at": timezone.localtime(saved.changed_at).strftime("%H:%M")
+            if saved.changed_at
+            else "",
+            "saved_by": str(saved.changed_by or ""),
+            "saved_text": _saved_text(saved),
+            "conflict_by": str(result.previous_by or _("someone else")),
+            "written": len(result.written),
+            "base": {field.html_name: digest(result.values[field]) for field in settled},
+            "updates": updates,
+            "errors": [
+                _problem(forms, field, message) for field, m in errors.items() for message in m
+            ],
+            "conflicts": [
+                _conflict(forms, field, theirs, mine=mine.get(field))
+                for field, theirs in result.conflicts.items()
+            ],
+        }
+
+
+def _saved_text(questionnaire) -> str:
+    """"Last saved" as the page's facts say it."""
+    if not questionnaire.changed_at:
+        return ""
+    when = date_format(timezone.localtime(questionnaire.changed_at), "SHORT_DATETIME_FORMAT")
+    return f"{when}, {questionnaire.changed_by}" if questionnaire.changed_by else when
+
+
+def _autosave_strings() -> dict[str, str]:
+    """What static/js/questionnaire.js says, in the page's language. {time}, {who}, {count},
+    {seconds}, {item} and {label} are filled in by the script."""
+    return {
+        "saving": _("Saving…"),
+        "saved": _("Saved at {time}."),
+        "updated": _("Saved at {time}. Answers {who} saved meanwhile are now shown."),
+        "restored": _(
+            "Answers that had not been saved when the page was last open have been filled in "
+            "again and are being saved."
+        ),
+        "offline": _(
+            "Not saved: no contact with the server. Your answers are kept in this browser and "
+            "sent again automatically in {seconds} seconds."
+        ),
+        "server": _(
+            "Not saved: the server could not save just now. Your answers are kept in this "
+            "browser and sent again automatically in {seconds} seconds."
+        ),
+        "forbidden": _(
+            "Not saved: you may no longer change this questionnaire. Your answers are still on "
+            "this page; reload it, or ask the coordinator."
+        ),
+        "signed_out": _(
+            "Not saved: you have been signed out. Everything you have written is still on this "
+            "page: do not close it or reload it."
+        ),
+        "sign_in": _("Sign in again (opens in a new tab)"),
+        "sign_in_after": _("Then come back to this page: what you have written is saved when you return."),
+        "invalid_one": _("Not saved: one answer needs correcting."),
+        "invalid_many": _("Not saved: {count} answers need correcting."),
+        "conflict_one": _("Not saved: {who} has also changed one of your answers. Choose which answer applies."),
+        "conflict_many": _("Not saved: {who} has also changed {count} of your answers. Choose which answers apply."),
+        "conflict_at_field": _("{who} saved: “{theirs}”. Yours: “{mine}”."),
+        "keep_mine": _("Keep my answer"),
+        "take_theirs": _("Use the saved answer"),
+        "unsent": _("Not yet saved:"),
+        "retry": _("Try again now"),
+        "field": _("{item} – {label}"),
+        "empty": _("(empty)"),
+    }
+
+
+def _problem(forms, field, message: str) -> dict:
+    bound = forms.bound_field(field)
+    return {
+        "name": field.html_name,
+        "id": field_anchor(bound),
+        "item": str(forms.form_of(field).item),
+        "label": str(bound.label),
+        "message": str(message),
+    }
+
+
+def _conflict(forms, field, theirs, *, mine) -> dict:
+    return _problem(forms, field, "") | {
+        "theirs": forms.display(field, theirs),
+        "theirs_values": forms.input_values(field, theirs),
+        "theirs_digest": digest(theirs),
+        "mine": forms.display(field, mine),
+    }
+
+
+def field_anchor(bound) -> str:
+    """The id of the element a link to the field should lead to: the field, or the first
+    choice of a group of radio buttons or checkboxes."""
+    if isinstance(bound.field.widget, RadioSelect):  # checkbox groups are radio selects too
+        return f"{bound.auto_id}_0"
+    return bound.auto_id
 
 
 @require_POST

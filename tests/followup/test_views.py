@@ -15,7 +15,7 @@ from .conftest import OPENS, adopted_plan
 
 def page_values(response) -> dict:
     """What a browser would send back from the questionnaire page as it stands."""
-    data = {"revision": response.context["revision"]}
+    data = {"revision": response.context["revision"], "base": response.context["base"]}
     for form in response.context["forms"].all():
         for field in form:
             value = field.value()
@@ -131,7 +131,7 @@ def test_co_responsible_accounts_are_shown_side_by_side_to_the_coordinator(
     assert "Polisen deltog i två samråd." in page.content.decode()
 
 
-def test_two_people_saving_from_the_same_version_never_overwrite_each_other(
+def test_two_people_changing_the_same_answer_are_shown_both_and_the_second_chooses(
     round_, school_reporter, municipality, school
 ):
     colleague = make_user(municipality, User.Role.REPORTER, username="kollega", actors=[school])
@@ -148,35 +148,77 @@ def test_two_people_saving_from_the_same_version_never_overwrite_each_other(
 
     data = page_values(page_second)
     data[f"{prefix}-what_was_done"] = "Andra personens text."
+    data[f"{prefix}-next_step"] = "Andra personens nästa steg."
     data["action"] = "save"
     refused = second.post(url, data)
     assert refused.status_code == 200
     html = refused.content.decode()
-    assert refused.context["conflict"]
+    (conflict,) = refused.context["conflicts"]
+    assert conflict["theirs"] == "Första personens text."
+    assert conflict["mine"] == "Andra personens text."
     assert "Första personens text." in html and "Andra personens text." in html
     answer = ActivityAnswer.objects.get(questionnaire=questionnaire, activity__code="1.1")
     assert answer.what_was_done == "Första personens text."
+    assert answer.next_step == "Andra personens nästa steg."  # not in dispute: saved
 
-    # Having seen the difference, saving again is a deliberate choice and goes through.
-    data["revision"] = refused.context["revision"]
-    assert second.post(url, data).status_code == 302
+    # Having seen both, saving the page again is a deliberate choice and goes through.
+    assert second.post(url, {**page_values(refused), "action": "save"}).status_code == 302
     answer.refresh_from_db()
     assert answer.what_was_done == "Andra personens text."
 
 
-def test_autosave_saves_a_draft_and_returns_the_new_revision(round_, school_reporter):
+def test_a_save_from_an_older_page_keeps_what_only_the_other_person_changed(
+    round_, school_reporter, municipality, school
+):
+    colleague = make_user(municipality, User.Role.REPORTER, username="kollega", actors=[school])
+    first, second = signed_in(school_reporter), signed_in(colleague)
+    questionnaire = questionnaire_of(round_, "Utbildningsförvaltningen")
+    url = reverse("followup:questionnaire", args=[questionnaire.pk])
+    page_first, page_second = first.get(url), second.get(url)
+    activity = page_first.context["forms"].activities[0].prefix
+    indicator = page_first.context["forms"].indicators[0].prefix
+
+    data = page_values(page_first)
+    data[f"{activity}-what_was_done"] = "A:s text."
+    data[f"{indicator}-value"] = "68,5"
+    assert first.post(url, {**data, "action": "save"}).status_code == 302
+
+    # B's page still shows the old values of A's fields: saving it must not put them back.
+    data = page_values(page_second)
+    data[f"{activity}-status"] = "ongoing"
+    assert second.post(url, {**data, "action": "save"}).status_code == 302
+    answer = ActivityAnswer.objects.get(questionnaire=questionnaire, activity__code="1.1")
+    assert (answer.what_was_done, answer.status) == ("A:s text.", "ongoing")
+    assert str(questionnaire.indicator_answers.get().value) == "68.50"
+
+
+def test_autosave_sends_only_the_changed_field_and_gets_the_new_revision(
+    round_, school_reporter
+):
     client = signed_in(school_reporter)
     questionnaire = questionnaire_of(round_, "Utbildningsförvaltningen")
     url = reverse("followup:questionnaire", args=[questionnaire.pk])
     response = client.get(url)
-    data = page_values(response)
-    data[f"{response.context['forms'].activities[0].prefix}-what_was_done"] = "Skrivet nyss."
-    saved = client.post(url, data, HTTP_HX_REQUEST="true")
+    name = f"{response.context['forms'].activities[0].prefix}-what_was_done"
+    saved = client.post(
+        url,
+        {
+            "revision": response.context["revision"],
+            "base": response.context["base"],
+            "changed": name,
+            name: "Skrivet nyss.",
+        },
+        HTTP_HX_REQUEST="true",
+    )
     assert saved.status_code == 200
-    assert 'hx-swap-oob="true"' in saved.content.decode()
+    answer = saved.json()
+    assert answer["state"] == "saved" and answer["revision"] == 1
+    assert list(answer["base"]) == [name]
     questionnaire.refresh_from_db()
     assert questionnaire.status == "draft" and questionnaire.revision == 1
-    assert saved.context["revision"] == 1
+    assert questionnaire.activity_answers.get(activity__code="1.1").what_was_done == (
+        "Skrivet nyss."
+    )
 
 
 def test_submitting_lists_every_missing_item_at_once(round_, school_reporter):
@@ -232,10 +274,12 @@ def test_bad_input_is_refused_next_to_the_field_and_the_rest_is_kept(
     assert refused.status_code == 200
     html = refused.content.decode()
     assert 'class="error"' in html  # the message stands at the field
-    assert refused.context["errors"]
-    assert "Fortsätta nästa år." in html  # what else was typed is still there
-    questionnaire.refresh_from_db()
-    assert questionnaire.revision == 0  # nothing half-written
+    (error,) = refused.context["errors"]
+    assert error["id"] in html and error["item"]  # named, and linked to
+    assert value in html or field == "text"  # the refused value is still in its field
+    assert "Fortsätta nästa år." in html  # what else was typed is still there …
+    answer = questionnaire.activity_answers.get(activity__code="1.1")
+    assert answer.next_step == "Fortsätta nästa år."  # … and saved
 
 
 def test_a_closed_round_is_read_only(round_, school_reporter, coordinator):
@@ -342,7 +386,7 @@ def test_questionnaire_and_dashboard_make_the_same_queries_at_two_sizes(municipa
     )
 
 
-def test_autosave_after_someone_else_saved_keeps_refusing_until_the_person_chooses(
+def test_autosave_after_someone_else_saved_the_same_field_asks_until_the_person_chooses(
     round_, school_reporter, municipality, school
 ):
     colleague = make_user(municipality, User.Role.REPORTER, username="kollega2", actors=[school])
@@ -350,17 +394,28 @@ def test_autosave_after_someone_else_saved_keeps_refusing_until_the_person_choos
     questionnaire = questionnaire_of(round_, "Utbildningsförvaltningen")
     url = reverse("followup:questionnaire", args=[questionnaire.pk])
     my_page = mine.get(url)
-    prefix = my_page.context["forms"].activities[0].prefix
+    name = f"{my_page.context['forms'].activities[0].prefix}-what_was_done"
 
     their_data = page_values(theirs.get(url))
-    their_data[f"{prefix}-what_was_done"] = "Kollegans text."
+    their_data[name] = "Kollegans text."
     theirs.post(url, {**their_data, "action": "save"})
 
-    my_data = page_values(my_page)
-    my_data[f"{prefix}-what_was_done"] = "Min text."
+    mine_sent = {"base": my_page.context["base"], "changed": name, name: "Min text."}
     for _attempt in range(2):
-        response = mine.post(url, my_data, HTTP_HX_REQUEST="true")
-        assert response.context["conflict"]
-        assert 'hx-swap-oob="true"' not in response.content.decode()
-    answer = ActivityAnswer.objects.get(questionnaire=questionnaire, activity__code="1.1")
-    assert answer.what_was_done == "Kollegans text."
+        answer = mine.post(url, mine_sent, HTTP_HX_REQUEST="true").json()
+        assert answer["state"] == "problems" and not answer["base"]
+        (conflict,) = answer["conflicts"]
+        assert (conflict["theirs"], conflict["mine"]) == ("Kollegans text.", "Min text.")
+        assert answer["conflict_by"] == str(colleague)
+    stored = ActivityAnswer.objects.get(questionnaire=questionnaire, activity__code="1.1")
+    assert stored.what_was_done == "Kollegans text."
+
+    # "Keep my answer": the page now sends the other person's digest as its base.
+    base = my_page.context["base"].replace(
+        next(p for p in my_page.context["base"].split(";") if p.startswith(name + ":")),
+        f"{name}:{conflict['theirs_digest']}",
+    )
+    answer = mine.post(url, {**mine_sent, "base": base}, HTTP_HX_REQUEST="true").json()
+    assert answer["state"] == "saved"
+    stored.refresh_from_db()
+    assert stored.what_was_done == "Min text."

@@ -6,6 +6,7 @@ import pytest
 
 from exchange.data import version_to_data
 from exchange.importer import plan_version_import
+from followup.answers import answers_from_rows
 from followup.models import (
     ActivityAnswer,
     IndicatorAnswer,
@@ -14,7 +15,7 @@ from followup.models import (
     RoundQuestion,
     StatisticCount,
 )
-from followup.queries import questionnaire_content, saved_answers
+from followup.queries import questionnaire_content
 from followup.services import questionnaire_save, round_open
 from organisations.models import Actor, User
 from plans.models import Activity, Indicator, PlanVersion, Responsibility
@@ -160,18 +161,26 @@ def test_saving_a_questionnaire_records_what_changed_and_who_saved_it(municipali
     reporter = make_user(
         municipality, User.Role.REPORTER, actors=[questionnaire.actor], username="nyckel"
     )
-    answers = saved_answers(questionnaire_content(questionnaire))
-    first, second = sorted(answers["activities"])[:2]
-    answers["activities"][first] |= {
-        "status": "done",
-        "levels_reached": [term("prevention_level", "selective").pk],
-        "participants": {"women": 12},
-    }
+    content = questionnaire_content(questionnaire)
+    first, second = sorted(answer.pk for answer in content.activity_answers)[:2]
     statistic = Statistic.objects.get(code="honour_cases")
-    answers["statistics"][statistic.pk] = [("girls", "13-17", 3), ("boys", "13-17", 2)]
-    saved = questionnaire_save(
-        questionnaire=questionnaire, user=reporter, base_revision=0, answers=answers
+
+    def cells(girls):
+        return lambda row: {("girls", "13-17"): girls, ("boys", "13-17"): 2} if row == statistic else {}
+
+    changes = answers_from_rows(
+        content,
+        activity=lambda answer, n: {
+            "status": "done",
+            "levels_reached": [term("prevention_level", "selective").pk],
+            "participants_women": 12,
+        }
+        if answer.pk == first
+        else {},
+        statistic=cells(3),
     )
+    saved = questionnaire_save(questionnaire=questionnaire, user=reporter, changes=changes)
+    saved = saved.questionnaire
 
     record = latest(ActivityAnswer, ActivityAnswer.objects.get(pk=first))
     assert (record.history_type, record.status, record.history_user) == ("~", "done", reporter)
@@ -182,11 +191,9 @@ def test_saving_a_questionnaire_records_what_changed_and_who_saved_it(municipali
     assert latest(Questionnaire, saved).history_user == reporter
 
     # Saving again with one cell changed records that cell only, as a change in place.
-    answers["statistics"][statistic.pk] = [("girls", "13-17", 4), ("boys", "13-17", 2)]
     before = StatisticCount.history.count()
-    questionnaire_save(
-        questionnaire=questionnaire, user=reporter, base_revision=saved.revision, answers=answers
-    )
+    changes = answers_from_rows(questionnaire_content(saved), statistic=cells(4))
+    questionnaire_save(questionnaire=questionnaire, user=reporter, changes=changes)
     (change,) = StatisticCount.history.order_by("history_id")[before:]
     assert (change.history_type, change.gender, change.count) == ("~", "girls", 4)
     assert change.prev_record.count == 3

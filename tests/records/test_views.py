@@ -6,8 +6,9 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
+from followup.answers import answers_from_rows
 from followup.models import Questionnaire, RoundQuestion
-from followup.queries import questionnaire_content, saved_answers
+from followup.queries import questionnaire_content
 from followup.services import questionnaire_save, round_open
 from organisations.models import User
 from plans.models import PlanVersion, Term
@@ -150,7 +151,7 @@ def test_the_history_of_a_version_costs_the_same_queries_at_two_sizes(
 
 
 def questionnaire_data(response) -> dict:
-    data = {"revision": response.context["revision"]}
+    data = {"revision": response.context["revision"], "base": response.context["base"]}
     for form in response.context["forms"].all():
         for field in form:
             value = field.value()
@@ -198,15 +199,14 @@ def test_a_reporters_save_shows_on_the_questionnaire_history(demo):
 
 
 def _answered(questionnaire, reporter, question):
-    answers = saved_answers(questionnaire_content(questionnaire))
-    for answer in answers["activities"].values():
-        answer |= {"status": "done", "participants": {"women": 3}}
-    for answer in answers["indicators"].values():
-        answer |= {"value": 50}
-    for statistic_id in answers["statistics"]:
-        answers["statistics"][statistic_id] = [("girls", "13-17", 2)]
-    answers["questions"][question.pk] = "Ja"
-    questionnaire_save(questionnaire=questionnaire, user=reporter, base_revision=0, answers=answers)
+    changes = answers_from_rows(
+        questionnaire_content(questionnaire),
+        activity=lambda answer, n: {"status": "done", "participants_women": 3},
+        indicator=lambda answer, n: {"value": 50},
+        statistic=lambda statistic: {("girls", "13-17"): 2},
+        questions={question.pk: "Ja"},
+    )
+    questionnaire_save(questionnaire=questionnaire, user=reporter, changes=changes)
 
 
 def test_the_history_of_a_questionnaire_costs_the_same_queries_at_two_sizes(

@@ -9,8 +9,9 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
+from followup.answers import answers_from_rows
 from followup.models import FollowUpRound, Questionnaire
-from followup.queries import questionnaire_content, saved_answers
+from followup.queries import questionnaire_content
 from followup.services import questionnaire_save, round_open
 from organisations.models import Actor, User
 from plans.models import PlanVersion, Term
@@ -38,10 +39,10 @@ def answer_round(round_: FollowUpRound, counts=demo_counts, *, seed: int = 0) ->
             continue
         index += seed
         content = questionnaire_content(questionnaire)
-        answers = saved_answers(content)
-        for n, (_pk, answer) in enumerate(sorted(answers["activities"].items())):
+
+        def activity(answer, n, index=index):
             status = STATUSES[(index + n) % len(STATUSES)]
-            answer |= {
+            return {
                 "status": status,
                 "what_was_done": f"Arbetet med aktiviteten: {status}.",
                 "obstacles": "Personalomsättning och omorganisation."
@@ -51,25 +52,26 @@ def answer_round(round_: FollowUpRound, counts=demo_counts, *, seed: int = 0) ->
                 "levels_reached": [levels["indicated"]] if n % 5 else [levels["selective"]],
                 "groups_reached": [groups[(index + n) % len(groups)]],
             }
-        for answer in answers["indicators"].values():
-            answer |= {"numerator": 20 + index % 15, "denominator": 50, "value": None}
-        for statistic in content.statistics:
-            answers["statistics"][statistic.pk] = [
-                (g, a, counts(statistic, g, a, index))
+
+        changes = answers_from_rows(
+            content,
+            activity=activity,
+            indicator=lambda answer, n, index=index: {
+                "numerator": 20 + index % 15,
+                "denominator": 50,
+                "value": None,
+            },
+            statistic=lambda statistic, index=index: {
+                (g, a): counts(statistic, g, a, index)
                 for g in statistic.genders()
                 for a in statistic.age_bands()
-            ]
-        answers["standard"] |= {
-            "plan_followed_up": ["yes", "partly", "no"][index % 3],
-            "coordination_needs": "Stöd i hur uppföljningen förs in i verksamhetsplanen.",
-        }
-        questionnaire_save(
-            questionnaire=questionnaire,
-            user=None,
-            base_revision=questionnaire.revision,
-            answers=answers,
-            submit=True,
+            },
+            standard={
+                "plan_followed_up": ["yes", "partly", "no"][index % 3],
+                "coordination_needs": "Stöd i hur uppföljningen förs in i verksamhetsplanen.",
+            },
         )
+        questionnaire_save(questionnaire=questionnaire, user=None, changes=changes, submit=True)
 
 
 def demo_completed_round() -> FollowUpRound:
