@@ -302,7 +302,7 @@
     show("saving", strings.saving);
     let response = null;
     try {
-      response = await fetch(form.action, {
+      response = await fetch(form.getAttribute("action"), {
         method: "POST",
         body,
         credentials: "same-origin",

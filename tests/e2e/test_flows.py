@@ -91,7 +91,7 @@ def test_write_adopt_follow_up_and_approve(demo, open_page):
     # submission builds on it rather than racing it.
     with reporter.expect_response(lambda r: r.request.headers.get("hx-request") == "true"):
         reporter.check("input[name='std-plan_followed_up']>> nth=0")
-    expect(reporter.locator("#save-status .meta")).to_be_visible()
+    expect(reporter.locator("#save-status")).to_have_attribute("data-state", "saved")
     reporter.locator("button[name=action][value=submit]").click()
     expect(reporter.locator(".message-success")).to_be_visible()
     expect(reporter.locator(".badge-submitted")).to_be_visible()
