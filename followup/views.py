@@ -222,7 +222,6 @@ class QuestionnairePage:
                 "forms": forms,
                 "editable": self.editable,
                 "may_review": self.may_review,
-                "revision": questionnaire.revision,
                 "base": digests_encode({f.html_name: v for f, v in self.values.items()}),
                 "return_form": ReturnForm(),
                 "autosave_strings": _autosave_strings(),
@@ -311,7 +310,6 @@ class QuestionnairePage:
         }
         return {
             "state": "problems" if errors or result.conflicts else "saved",
-            "revision": saved.revision,
             "saved_at": timezone.localtime(saved.changed_at).strftime("%H:%M")
             if saved.changed_at
             else "",

@@ -20,7 +20,7 @@
   const problems = document.getElementById("save-problems");
   const lastSaved = document.getElementById("last-saved");
   const storageKey = `handlingskraft:unsaved:${form.dataset.user}:${location.pathname}`;
-  const CONTROL = new Set(["csrfmiddlewaretoken", "revision", "base", "action", "changed"]);
+  const CONTROL = new Set(["csrfmiddlewaretoken", "base", "action", "changed"]);
   const DELAYS = [2, 4, 8, 16, 30, 60]; // seconds between attempts after a failure
 
   const base = decodeDigests(form.elements.base.value); // field name -> digest
@@ -292,7 +292,6 @@
     sending = {};
     const body = new FormData();
     body.append("csrfmiddlewaretoken", form.elements.csrfmiddlewaretoken.value);
-    body.append("revision", form.elements.revision.value);
     body.append("base", encodeDigests(base));
     body.append("changed", names.join(","));
     for (const name of names) {
@@ -354,7 +353,6 @@
   }
 
   function apply(answer, sent) {
-    form.elements.revision.value = answer.revision;
     if (answer.saved_text && lastSaved) lastSaved.textContent = answer.saved_text;
     for (const [name, digest] of Object.entries(answer.base)) {
       base[name] = digest;

@@ -151,7 +151,7 @@ def test_the_history_of_a_version_costs_the_same_queries_at_two_sizes(
 
 
 def questionnaire_data(response) -> dict:
-    data = {"revision": response.context["revision"], "base": response.context["base"]}
+    data = {"base": response.context["base"]}
     for form in response.context["forms"].all():
         for field in form:
             value = field.value()

@@ -52,7 +52,7 @@ def session_ends(client: Client) -> None:
 def typed(client: Client, url: str, text: str) -> tuple[dict, str]:
     """The page's values with an account typed in, and the CSRF token the page carries."""
     page = client.get(url)
-    data = {"revision": page.context["revision"], "base": page.context["base"]}
+    data = {"base": page.context["base"]}
     for form in page.context["forms"].all():
         for field in form:
             if field.value() is not None:
