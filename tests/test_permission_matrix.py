@@ -468,7 +468,7 @@ def _post_data(world: dict) -> dict[str, dict]:
         "actor": {"kind": "unit", "name": "Matrisenheten"},
         "copy": {"label": "Matris 1.0"},
         "term": {"kind": "target_group", "name": "Matrisgruppen"},
-        "questionnaire_save": {"action": "save"},
+        "questionnaire_save": {"action": "save", "changed": ""},
         "return": {"comment": "Komplettera gärna med antal deltagare."},
         "user": {
             "first_name": "Matris",
