@@ -15,6 +15,7 @@ from organisations.models import User
 from tests.builders import make_user
 
 from .conftest import url
+from .test_accessibility import AXE_OPTIONS, run_axe
 
 pytestmark = pytest.mark.e2e
 
@@ -171,6 +172,7 @@ def test_a_rejected_value_is_named_marked_and_linked_and_the_rest_is_saved(demo,
     section = cell.locator("xpath=ancestor::section[1]")
     expect(link).to_contain_text(section.get_attribute("data-item"))
     assert ActivityAnswer.objects.filter(next_step="Sparas ändå.").exists()
+    assert run_axe(page, AXE_OPTIONS) == []
     link.click()
     expect(cell).to_be_focused()
     cell.fill("12")
@@ -277,6 +279,7 @@ def test_two_people_changing_the_same_answer_choose_which_applies(demo, open_pag
     expect(note).to_contain_text("Kollegans version.")
     expect(note).to_contain_text("Min version.")
     expect(text).to_have_value("Min version.")  # mine stays in the field while I choose
+    assert run_axe(mine, AXE_OPTIONS) == []
     assert ActivityAnswer.objects.filter(what_was_done="Kollegans version.").exists()
     note.get_by_role("button", name="Behåll mitt svar").click()
     saved(mine)
@@ -290,3 +293,26 @@ def test_two_people_changing_the_same_answer_choose_which_applies(demo, open_pag
     theirs.wait_for_timeout(2500)
     assert ActivityAnswer.objects.filter(what_was_done="Min version.").exists()
     assert not ActivityAnswer.objects.filter(what_was_done="Kollegans andra version.").exists()
+
+
+def test_saving_an_old_page_with_the_button_shows_both_answers_and_saving_again_keeps_mine(
+    demo, open_page, colleague
+):
+    mine, theirs = two_pages(demo, open_page, colleague)
+    field(theirs, "-what_was_done").fill("Kollegans svar.")
+    saved(theirs)
+    field(mine, "-what_was_done").fill("Mitt svar.")
+    mine.locator("button[name=action][value=save]").click()
+    summary = mine.locator("#conflict-summary")
+    expect(summary).to_contain_text("Kollegans svar.")
+    expect(summary).to_contain_text("Mitt svar.")
+    expect(field(mine, "-what_was_done")).to_have_value("Mitt svar.")
+    expect(mine.locator(".field-error", has=field(mine, "-what_was_done"))).to_contain_text(
+        "kollega.social sparade"
+    )
+    assert run_axe(mine, AXE_OPTIONS) == []
+    summary.locator("a").first.click()
+    expect(field(mine, "-what_was_done")).to_be_focused()
+    mine.locator("button[name=action][value=save]").click()
+    expect(mine.locator(".message-success")).to_be_visible()
+    assert ActivityAnswer.objects.filter(what_was_done="Mitt svar.").exists()
