@@ -168,7 +168,10 @@ class SignInRequiredMiddleware(LoginRequiredMiddleware):
             and (kept := request.session.get(KEPT_FORMS_KEY))
             and (entry := kept.pop(request.get_full_path(), None))
         ):
-            request.session[KEPT_FORMS_KEY] = kept
+            if kept:
+                request.session[KEPT_FORMS_KEY] = kept
+            else:
+                del request.session[KEPT_FORMS_KEY]
             request.restored_form = entry
         return super().process_view(request, view_func, view_args, view_kwargs)
 
@@ -176,7 +179,10 @@ class SignInRequiredMiddleware(LoginRequiredMiddleware):
         if getattr(request, "restored_form", None) and response.status_code != 200:
             # Not shown after all (say, a redirect): keep it for the page itself.
             kept = request.session.get(KEPT_FORMS_KEY, {})
-            request.session[KEPT_FORMS_KEY] = {request.get_full_path(): request.restored_form, **kept}
+            request.session[KEPT_FORMS_KEY] = {
+                request.get_full_path(): request.restored_form,
+                **kept,
+            }
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
             tag = owner_tag(user)
@@ -214,7 +220,9 @@ class SignInRequiredMiddleware(LoginRequiredMiddleware):
                     ),
                 )
         return redirect_to_login(
-            page, resolve_url(self.get_login_url(view_func)), self.get_redirect_field_name(view_func)
+            page,
+            resolve_url(self.get_login_url(view_func)),
+            self.get_redirect_field_name(view_func),
         )
 
 

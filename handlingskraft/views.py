@@ -6,8 +6,12 @@ from django.middleware.csrf import get_token
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from .middleware import SessionAbsoluteLimitMiddleware, leaves_session_idle, owner_tag
-from .middleware import session_seconds_left
+from .middleware import (
+    SessionAbsoluteLimitMiddleware,
+    leaves_session_idle,
+    owner_tag,
+    session_seconds_left,
+)
 
 
 # Open to everyone so that a signed-out page gets 401 and JSON, not the sign-in page.

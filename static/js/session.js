@@ -55,7 +55,11 @@ function restoreKeptForm() {
   let best = null;
   let bestCount = 0;
   for (const form of document.querySelectorAll("main form")) {
-    if (form.method !== "post" || withoutHash(form.action) !== page) continue;
+    // Attributes, not form.action: a field named "action" hides that property.
+    const action = form.getAttribute("action") || location.href;
+    if (form.getAttribute("method")?.toLowerCase() !== "post" || withoutHash(action) !== page) {
+      continue;
+    }
     const count = names.filter((name) => form.elements.namedItem(name)).length;
     if (count > bestCount) [best, bestCount] = [form, count];
   }
