@@ -232,6 +232,14 @@ SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(60 * 60)))
 SESSION_REFRESH_SECONDS = 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_ABSOLUTE_AGE = int(os.environ.get("SESSION_ABSOLUTE_AGE", str(10 * 60 * 60)))
+# Signed-in pages warn this many seconds before the session ends, with a button to stay signed
+# in (WCAG 2.2.1; static/js/session.js).
+SESSION_WARNING_SECONDS = int(os.environ.get("SESSION_WARNING_SECONDS", str(5 * 60)))
+if not 0 < SESSION_WARNING_SECONDS < SESSION_COOKIE_AGE:
+    raise ImproperlyConfigured("SESSION_WARNING_SECONDS must be less than SESSION_COOKIE_AGE.")
+# A form posted after the session ended is kept until the person has signed in again, up to
+# this much of it (handlingskraft.middleware.kept_form_store).
+SESSION_KEPT_FORM_MAX_BYTES = 200_000
 SESSION_COOKIE_HTTPONLY = True
 # Lax, not Strict: the return from the identity provider is a cross-site navigation that must
 # carry the session cookie.

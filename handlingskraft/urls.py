@@ -4,11 +4,15 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from .views import session_status
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("django.contrib.auth.urls")),
     # Anyone, signed in or not, may choose the language of the pages.
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
+    # The page's session clock: time left, and "stay signed in" (static/js/session.js).
+    path("session/", session_status, name="session_status"),
     path("", include("organisations.urls")),
     path("", include("plans.urls")),
     path("", include("exchange.urls")),

@@ -19,6 +19,7 @@ Answers:
     200    the page
     302    a redirect elsewhere than the sign-in page: done, or told why not (e.g. locked)
     login  a redirect to the sign-in page
+    401    not signed in, answered as such (a background request, not sent to sign in)
     403    signed in, but the role may not
     404    not found: the object is not visible to this user (another municipality, a draft)
     405    the method is not allowed on this URL
@@ -55,7 +56,7 @@ ROLES = (
     "administrator",
     "other",
 )
-ANSWERS = {"200", "302", "login", "403", "404", "405"}
+ANSWERS = {"200", "302", "login", "401", "403", "404", "405"}
 
 # Not pages of the service: Django's admin has its own permission system, and the language
 # switch must work for everyone.
@@ -111,6 +112,10 @@ MATRIX: dict[str, list[Case]] = {
     "password_reset_complete": [Case(
         get=                        "200    200    200    200    200    200    200",
         post=                       "405    405    405    405    405    405    405")],
+    # The page's session clock: time left, and "stay signed in".
+    "session_status": [Case(
+        get=                        "401    200    200    200    200    200    200",
+        post=                       "401    200    200    200    200    200    200")],
 
     # Organisations ----------------------------------------------------------------------------
     "organisations:accessibility": [Case(

@@ -10,8 +10,10 @@ from playwright.sync_api import expect
 
 from organisations.models import User
 from organisations.services import password_link
+from plans.demo import DEMO_PASSWORD
 
 from .conftest import DESKTOP, NARROW, tab_to, url
+from .session_steps import session_ends, session_left
 
 pytestmark = pytest.mark.e2e
 
@@ -356,3 +358,52 @@ def test_an_activity_can_be_written_with_the_keyboard_alone(demo, open_page):
     card = page.locator("article", has_text="Tangentbordsaktivitet")
     expect(card).to_contain_text("Socialförvaltningen")
     expect(card.locator(".lead-actor")).to_have_text("Socialförvaltningen")
+
+
+def problems_as_shown(page, what: str) -> list[str]:
+    """axe's violations on the page as it is now (no new load), at full width and at 320 px,
+    and whether it scrolls sideways there; and an open session dialog must fit."""
+    page.set_viewport_size(DESKTOP)
+    problems = [describe(what, page.url, v) for v in run_axe(page, AXE_OPTIONS)]
+    page.set_viewport_size(NARROW)
+    page.evaluate(NEXT_FRAME)
+    reflow = page.evaluate(OVERFLOW_SCRIPT)
+    if reflow["scrollWidth"] > reflow["width"] + 1:
+        problems.append(f"{what}: scrolls sideways at {reflow['width']} px: {reflow['culprits']}")
+    dialog = page.locator("#session-dialog")
+    if dialog.is_visible():
+        box = dialog.bounding_box()
+        if box["x"] < 0 or box["x"] + box["width"] > NARROW["width"]:
+            problems.append(f"{what}: the dialog does not fit {NARROW['width']} px: {box}")
+    problems += [describe(what, page.url, v, " at 320 px") for v in run_axe(page, AXE_OPTIONS)]
+    page.set_viewport_size(DESKTOP)
+    return problems
+
+
+def test_the_session_dialog_and_a_form_filled_in_again_pass_axe_and_reflow(demo, open_page):
+    page = open_page("samordnare")
+    page.clock.install()
+    edit = url("plans:activity_edit", demo.activity_in_draft)
+    page.goto(edit)
+    dialog = page.locator("#session-dialog")
+    session_left(page, idle=120)
+    page.clock.fast_forward("56:00")  # the page's own warning time: five minutes before an hour
+    expect(dialog.get_by_role("button", name="Fortsätt vara inloggad")).to_be_focused()
+    problems = problems_as_shown(page, "session warning")
+
+    session_ends(page)
+    page.clock.fast_forward("03:00")
+    expect(dialog).to_have_accessible_name("Du har loggats ut")
+    problems += problems_as_shown(page, "session ended")
+
+    # Saved while signed out, then signed in again: the form is filled in, with a line above it.
+    page.keyboard.press("Escape")
+    page.fill("#id_title", "Skrivet medan inloggningen var slut")
+    page.get_by_role("button", name="Spara").click()
+    page.fill("#id_username", "samordnare")
+    page.fill("#id_password", DEMO_PASSWORD)
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_url(f"**{edit}")
+    expect(page.locator("#restored-form-notice")).to_be_visible()
+    problems += problems_as_shown(page, "activity filled in again")
+    assert not problems, "\n".join(problems)
