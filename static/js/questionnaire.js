@@ -64,13 +64,18 @@
     return [...form.elements].filter((element) => element.name === name);
   }
 
-  function valuesOf(name) {
+  // The values a field holds now, or (`drawn`) those the page was drawn with: what the
+  // browser filled in by itself (back and forward, a form kept across signing in) is a change.
+  function valuesOf(name, drawn = false) {
     const values = [];
     for (const element of elementsOf(name)) {
       if (element.type === "checkbox" || element.type === "radio") {
-        if (element.checked) values.push(element.value);
+        if (drawn ? element.defaultChecked : element.checked) values.push(element.value);
+      } else if (drawn && element.tagName === "SELECT") {
+        const chosen = [...element.options].find((option) => option.defaultSelected);
+        values.push(chosen ? chosen.value : element.options[0] ? element.options[0].value : "");
       } else {
-        values.push(element.value);
+        values.push(drawn ? element.defaultValue : element.value);
       }
     }
     return values;
@@ -324,7 +329,6 @@
     if (response.status === 401) {
       signedOut = true;
       show("signed-out", strings.signed_out, unsentList(), signInLink());
-      document.dispatchEvent(new CustomEvent("session:ended"));
       return;
     }
     document.dispatchEvent(new CustomEvent("session:activity"));
@@ -465,7 +469,17 @@
     schedule(event.type === "input" && event.target.type !== "checkbox" ? 1500 : 500);
   }
 
-  for (const name of fieldNames()) saved[name] = valuesOf(name);
+  function noticeChanges() {
+    for (const name of Object.keys(saved)) {
+      if (!same(valuesOf(name), saved[name])) dirty.add(name);
+    }
+    if (dirty.size) {
+      remember();
+      schedule(500);
+    }
+  }
+
+  for (const name of fieldNames()) saved[name] = valuesOf(name, true);
   form.addEventListener("input", changed);
   form.addEventListener("change", changed);
   form.addEventListener("focusout", () => {
@@ -506,9 +520,11 @@
   document.addEventListener("visibilitychange", resume);
   window.addEventListener("focus", resume);
   document.addEventListener("session:extended", resume);
+  form.addEventListener("session:restored", noticeChanges); // filled in after signing in again
 
   if (recall()) {
     show("saving", strings.restored, unsentList());
     schedule(500);
   }
+  noticeChanges();
 })();

@@ -4,7 +4,7 @@
 //
 // Contract with other scripts, by events on `document`:
 // - in:  `session:activity` after a request the server answered while signed in (the idle
-//        count starts again then); htmx requests count too, observed here;
+//        count starts again then), e.g. from the questionnaire's autosave;
 // - out: `session:extended` after the person chose to stay signed in, `session:ended` once the
 //        session has run out.
 //
@@ -206,10 +206,6 @@ if (dialog) {
     else if (event.target.closest("[data-session-close]")) dialog.close();
   });
   document.addEventListener("session:activity", activity);
-  document.addEventListener("htmx:afterRequest", (event) => {
-    const status = event.detail.xhr && event.detail.xhr.status;
-    if (status >= 200 && status < 400) activity();
-  });
   // Timers sleep with the computer and in hidden tabs; coming back, look again.
   function onReturn() {
     if (document.visibilityState === "visible" && (shown || Date.now() >= sessionEnd() - warning)) {

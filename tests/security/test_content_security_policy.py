@@ -2,7 +2,6 @@
 never framed. Every response carries the header, and neither the templates nor the pages they
 render contain anything the policy would block."""
 
-import json
 import re
 from collections import Counter, deque
 from html.parser import HTMLParser
@@ -43,14 +42,12 @@ def policy_of(response) -> dict[str, list[str]]:
 
 class InlineCode(HTMLParser):
     """Collects what the policy would block: inline <script> (a JSON data block is not run, so
-    it is allowed), <style> elements, style="" and on…="" attributes, javascript: URLs, and the
-    htmx features that need eval."""
+    it is allowed), <style> elements, style="" and on…="" attributes, and javascript: URLs."""
 
     def __init__(self):
         super().__init__()
         self.found: list[str] = []
         self.links: list[str] = []
-        self.htmx_config: str | None = None
 
     def handle_starttag(self, tag, attrs):
         attributes = dict(attrs)
@@ -65,20 +62,12 @@ class InlineCode(HTMLParser):
                 self.found.append(f"line {line}: style attribute on <{tag}>")
             elif name.startswith("on"):
                 self.found.append(f"line {line}: {name} handler on <{tag}>")
-            elif name.startswith(("hx-on", "data-hx-on", "hx-vars")):
-                self.found.append(f"line {line}: {name} (htmx eval) on <{tag}>")
-            elif name == "hx-trigger" and "[" in (value or ""):
-                self.found.append(f"line {line}: hx-trigger filter (htmx eval) on <{tag}>")
-            elif name == "hx-vals" and (value or "").strip().startswith("js:"):
-                self.found.append(f"line {line}: hx-vals js: (htmx eval) on <{tag}>")
             elif name in ("href", "src", "action") and (value or "").strip().lower().startswith(
                 "javascript:"
             ):
                 self.found.append(f"line {line}: javascript: URL on <{tag}>")
         if tag == "a" and attributes.get("href"):
             self.links.append(attributes["href"])
-        if tag == "meta" and attributes.get("name") == "htmx-config":
-            self.htmx_config = attributes.get("content")
 
 
 def inline_code(html: str) -> InlineCode:
@@ -108,9 +97,6 @@ IN_TEMPLATES = {
     "style attribute": re.compile(r"<[a-z][^>]*\sstyle\s*=", re.I),
     "on… handler": re.compile(r"<[a-z][^>]*\son[a-z]+\s*=", re.I),
     "javascript: URL": re.compile(r"=\s*[\"']?\s*javascript:", re.I),
-    "htmx eval": re.compile(
-        r"\s(data-)?hx-(on|vars)\b|hx-trigger\s*=\s*\"[^\"]*\[|hx-vals\s*=\s*[\"']\s*js:", re.I
-    ),
 }
 
 
@@ -137,10 +123,8 @@ def test_the_template_search_finds_what_the_policy_blocks(tmp_path):
     sample.write_text(
         '<script>alert(1)</script>\n<p style="color: red">x</p>\n<style>p {}</style>\n'
         '<button onclick="go()">x</button>\n<a href="javascript:go()">x</a>\n'
-        '<div hx-on:click="go()"></div>\n<script src="{% static \'x.js\' %}"></script>\n'
+        '<script src="{% static \'x.js\' %}"></script>\n'
         '<script type="application/json">{}</script>\n'
-        "<input hx-trigger=\"keyup[ctrlKey]\">\n<div hx-vals='js:{a: 1}'></div>\n"
-        '<form hx-post="/x/" hx-trigger="input delay:2s, change delay:1s"></form>\n'
     )
     found = template_violations(sample, root=tmp_path)
     assert [line.split(": ", 1)[1] for line in found] == [
@@ -149,9 +133,6 @@ def test_the_template_search_finds_what_the_policy_blocks(tmp_path):
         "style attribute",
         "on… handler",
         "javascript: URL",
-        "htmx eval",
-        "htmx eval",
-        "htmx eval",
     ]
 
 
@@ -170,13 +151,6 @@ def test_the_policy_allows_nothing_inline_and_no_framing(client):
 def test_pages_for_visitors_who_are_not_signed_in_carry_the_policy(client, url):
     response = client.get(url)
     assert policy_of(response) == EXPECTED_POLICY
-
-
-def test_htmx_is_told_to_inject_no_styles_and_never_eval(client):
-    config = json.loads(inline_code(client.get(reverse("login")).content.decode()).htmx_config)
-    assert config["includeIndicatorStyles"] is False
-    assert config["allowEval"] is False
-    assert config["allowScriptTags"] is False
 
 
 PER_PAGE_KIND = 3  # pages visited per URL name: enough to see every kind of page with data

@@ -97,7 +97,7 @@ def test_a_session_at_its_time_limit_is_told_the_same_way(questionnaire, reporte
     assert "du har blivit utloggad" in response.content.decode()
 
 
-def test_without_htmx_the_sign_in_page_is_where_a_signed_out_person_goes(questionnaire):
+def test_outside_the_background_the_sign_in_page_is_where_a_signed_out_person_goes(questionnaire):
     url = reverse("followup:questionnaire", args=[questionnaire.pk])
     for response in (Client().get(url), Client().post(url, {})):
         assert response.status_code == 302
