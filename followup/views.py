@@ -10,7 +10,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
-from handlingskraft.revisions import digest, digests_decode, digests_encode
+from handlingskraft.revisions import canonical, digest, digests_decode, digests_encode
 from organisations.permissions import (
     can_answer,
     can_review_followup,
@@ -299,14 +299,20 @@ class QuestionnairePage:
         saved = result.questionnaire
         mine = forms.cleaned(posted)
         settled = [f for f in posted if f not in errors and f not in result.conflicts]
+        # Fields whose stored value the page does not show: changed by someone else, or sent
+        # unchanged from an older page (kept by the save as the other person left it).
         updates = {
             field.html_name: {
                 "values": forms.input_values(field, value),
                 "digest": digest(value),
             }
             for field, value in result.values.items()
-            if field not in posted and field.html_name in base
-            and base[field.html_name] != digest(value)
+            if (field in settled and canonical(value) != canonical(mine.get(field)))
+            or (
+                field not in posted
+                and field.html_name in base
+                and base[field.html_name] != digest(value)
+            )
         }
         return {
             "state": "problems" if errors or result.conflicts else "saved",

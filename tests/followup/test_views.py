@@ -418,3 +418,23 @@ def test_autosave_after_someone_else_saved_the_same_field_asks_until_the_person_
     assert answer["state"] == "saved"
     stored.refresh_from_db()
     assert stored.what_was_done == "Min text."
+
+
+def test_a_field_sent_unchanged_from_an_older_page_comes_back_as_it_is_stored(
+    round_, school_reporter, municipality, school
+):
+    colleague = make_user(municipality, User.Role.REPORTER, username="kollega3", actors=[school])
+    mine, theirs = signed_in(school_reporter), signed_in(colleague)
+    questionnaire = questionnaire_of(round_, "Utbildningsförvaltningen")
+    url = reverse("followup:questionnaire", args=[questionnaire.pk])
+    my_page = mine.get(url)
+    name = f"{my_page.context['forms'].activities[0].prefix}-what_was_done"
+    theirs.post(url, {**page_values(theirs.get(url)), name: "Kollegans.", "action": "save"})
+
+    # My page sends the field as it was drawn (a form filled in again, say): nothing is
+    # written, and the page is told what the field holds.
+    answer = mine.post(
+        url, {"base": my_page.context["base"], "changed": name, name: ""}, HTTP_HX_REQUEST="true"
+    ).json()
+    assert answer["state"] == "saved" and answer["written"] == 0
+    assert answer["updates"][name]["values"] == ["Kollegans."]
