@@ -426,18 +426,21 @@
     retryTimer = setTimeout(save, delay * 1000);
   }
 
-  // The form's token for the session as it is now (after signing in again, say).
+  // The form's token for the session as it is now (after signing in again, say), from the
+  // session's own address (static/js/session.js); never for somebody else who signed in since.
   async function refreshToken() {
+    const clock = document.getElementById("session-dialog");
+    if (!clock) return false;
     try {
-      const response = await fetch(location.pathname, {
+      const response = await fetch(clock.dataset.url, {
         credentials: "same-origin",
-        headers: { "HX-Request": "true" },
+        cache: "no-store",
+        headers: { Accept: "application/json" },
       });
       if (!response.ok) return false;
-      const page = new DOMParser().parseFromString(await response.text(), "text/html");
-      const token = page.querySelector("input[name=csrfmiddlewaretoken]");
-      if (!token) return false;
-      form.elements.csrfmiddlewaretoken.value = token.value;
+      const session = await response.json();
+      if (session.owner !== clock.dataset.owner) return false;
+      form.elements.csrfmiddlewaretoken.value = session.csrf_token;
       return true;
     } catch {
       return false;

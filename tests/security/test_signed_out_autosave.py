@@ -117,11 +117,11 @@ def test_after_signing_in_again_the_page_gets_a_new_token_and_saves(questionnair
     stale = client.post(url, signed_out, HTTP_HX_REQUEST="true")
     assert stale.status_code == 403
 
-    # What the page does when the person comes back (static/js/questionnaire.js): fetch the
-    # page in the background for its new token …
-    status = client.get(url, HTTP_HX_REQUEST="true")
+    # What the page does when the person comes back (static/js/questionnaire.js): ask the
+    # session's address for the new token …
+    status = client.get(reverse("session_status"))
     assert status.status_code == 200
-    new_token = TOKEN.search(status.content.decode()).group(1)
+    new_token = status.json()["csrf_token"]
     # … and save again with the token it brought.
     saved = client.post(url, {**data, "csrfmiddlewaretoken": new_token}, HTTP_HX_REQUEST="true")
     assert saved.status_code == 200
