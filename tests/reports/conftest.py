@@ -13,7 +13,7 @@ from followup.models import FollowUpRound, Questionnaire
 from followup.queries import questionnaire_content, saved_answers
 from followup.services import questionnaire_save, round_open
 from organisations.models import Actor, User
-from plans.models import PlanVersion, Term
+from plans.models import Indicator, PlanVersion, Term
 from stats.models import Statistic, StatisticAssignment
 from tests.builders import make_actor, make_municipality, make_plan, make_user
 
@@ -25,9 +25,17 @@ def demo_counts(statistic, gender, age, index):
     return (7 * index + 3 * len(gender) + len(age) * 5) % 23
 
 
-def answer_round(round_: FollowUpRound, counts=demo_counts, *, seed: int = 0) -> None:
+def answer_round(
+    round_: FollowUpRound,
+    counts=demo_counts,
+    *,
+    seed: int = 0,
+    indicators=None,
+    participants=None,
+) -> None:
     """Every questionnaire not yet answered gets complete answers and is submitted, through the
-    follow-up's own services, as a reporter would do it."""
+    follow-up's own services, as a reporter would do it. `indicators(indicator, index)` may
+    give an indicator's answer, `participants(n, index)` an activity's participants."""
     levels = {t.code: t.pk for t in Term.objects.filter(municipality=None, kind="prevention_level")}
     groups = list(
         Term.objects.filter(municipality=None, kind="target_group").values_list("pk", flat=True)
@@ -51,8 +59,13 @@ def answer_round(round_: FollowUpRound, counts=demo_counts, *, seed: int = 0) ->
                 "levels_reached": [levels["indicated"]] if n % 5 else [levels["selective"]],
                 "groups_reached": [groups[(index + n) % len(groups)]],
             }
-        for answer in answers["indicators"].values():
+            if participants:
+                answer["participants"] = participants(n, index)
+        by_answer = {a.pk: a.indicator for a in content.indicator_answers}
+        for pk, answer in answers["indicators"].items():
             answer |= {"numerator": 20 + index % 15, "denominator": 50, "value": None}
+            if indicators:
+                answer |= indicators(by_answer[pk], index)
         for statistic in content.statistics:
             answers["statistics"][statistic.pk] = [
                 (g, a, counts(statistic, g, a, index))
@@ -143,11 +156,37 @@ def small_counts(statistic, gender, age, index):
     return {"girls": 12, "boys": 3, "women": 40, "men": 0, "other": 2, "unknown": 9}[gender]
 
 
+def small_indicators(indicator, index):
+    """A count of 3, a share of 2 in 50 and a share of 48 in 50: all hidden."""
+    if indicator.unit == Indicator.Unit.COUNT:
+        return {"value": 3, "numerator": None, "denominator": None}
+    return {"numerator": 2 if indicator.code == "M1" else 48, "denominator": 50}
+
+
+def small_participants(n, index):
+    """Per activity: a few girls and women, no men, and once a larger group of boys."""
+    return {"girls": 1 + (n + index) % 3, "women": 2, "men": 0, "boys": 12 if n == 0 else 1}
+
+
 def small_count_rounds(years=(2025, 2026)) -> list[FollowUpRound]:
     municipality = make_municipality("Litenby", "9990")
     social = make_actor(municipality, "Socialnämnden")
     police = make_actor(municipality, "Polisen", kind=Actor.Kind.EXTERNAL)
     version = make_plan(municipality, goals=2, activities_per_goal=2, actors=[social, police])
+    count = Indicator.objects.create(
+        version=version,
+        goal=version.goals.get(code="1"),
+        code="M9",
+        title="Antal personer som påbörjat behandling",
+        unit=Indicator.Unit.COUNT,
+        direction=Indicator.Direction.INCREASE,
+        baseline_year=2024,
+        baseline_value=4,
+        target_value=10,
+        source=Indicator.Source.FOLLOW_UP,
+        position=2,
+    )
+    count.reported_by.set([social])
     for code in ("honour_cases", "staff_basic_training"):
         StatisticAssignment.objects.create(
             version=version, statistic=Statistic.objects.get(code=code), actor=social
@@ -162,7 +201,13 @@ def small_count_rounds(years=(2025, 2026)) -> list[FollowUpRound]:
             opens_on=date(year + 1, 1, 15),
             deadline=date(year + 1, 3, 31),
         )
-        answer_round(round_, small_counts, seed=offset)
+        answer_round(
+            round_,
+            small_counts,
+            seed=offset,
+            indicators=small_indicators,
+            participants=small_participants,
+        )
         rounds.append(round_)
     make_user(municipality, User.Role.COORDINATOR, username="samordnare-litenby")
     return rounds

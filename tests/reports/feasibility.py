@@ -78,7 +78,7 @@ def solve_ranges(
         # Inwards: a whole-number bound a hair off is that whole number.
         low = int(-(-(bounds[0] - 1e-6) // 1))
         high = int((bounds[1] + 1e-6) // 1)
-        ranges[u] = (low, None if high >= LIMIT else high)
+        ranges[u] = (low, None if high >= LIMIT // 2 else high)
     return ranges
 
 
@@ -123,7 +123,8 @@ def series_ranges(releases: list[tuple[list[Relation], dict, dict]]) -> dict:
 
 def exhaustive_ranges(relations, shown, hidden, cap: int) -> dict:
     """The same bounds by trying every table with hidden cells 1..cap (small tables only);
-    a greatest value of `cap` reads as unbounded."""
+    a greatest value of at least cap / 2 reads as unbounded (choose cap above twice any
+    bounded value)."""
     hidden = list(hidden)
     found: dict = {}
     for values in itertools.product(range(1, cap + 1), repeat=len(hidden)):
@@ -132,7 +133,7 @@ def exhaustive_ranges(relations, shown, hidden, cap: int) -> dict:
             for cell, value in zip(hidden, values, strict=True):
                 low, high = found.get(cell, (value, value))
                 found[cell] = (min(low, value), max(high, value))
-    return {c: (low, None if high >= cap else high) for c, (low, high) in found.items()}
+    return {c: (low, None if 2 * high >= cap else high) for c, (low, high) in found.items()}
 
 
 def protected(low: int, high: int | None, threshold: int) -> bool:
