@@ -45,14 +45,15 @@ def solve_ranges(
     equations: list[tuple[dict, float]], unknowns: Sequence, *, integral: bool = False, lower=1
 ) -> dict:
     """For each unknown, (least, greatest or None) subject to every equation
-    (sum of coefficient × unknown = constant) and unknown >= lower."""
+    (sum of coefficient × unknown = constant) and unknown >= lower (a number, or a dict by
+    unknown)."""
     index = {u: k for k, u in enumerate(unknowns)}
     if not unknowns:
         return {}
     h = highspy.Highs()
     h.silent()
-    for _u in unknowns:
-        h.addVar(lower, LIMIT)
+    for u in unknowns:
+        h.addVar(lower.get(u, 1) if isinstance(lower, dict) else lower, LIMIT)
     if integral:
         for k in range(len(unknowns)):
             h.changeColIntegrality(k, highspy.HighsVarType.kInteger)
