@@ -463,9 +463,7 @@ def _findings(source: Source, analysis: Analysis) -> list[str]:
             % {"goals": names(goals_without_progress)}
         )
 
-    assessed = Counter(
-        shown_assessments(analysis.assessments, analysis.hidden_indicators).values()
-    )
+    assessed = Counter(shown_assessments(analysis.assessments, analysis.hidden_indicators).values())
     if analysis.assessments:
         figures = {
             "total": len(analysis.assessments),

@@ -70,7 +70,9 @@ def hidden_indicator_values(
         unit = units.get(key[1])
         if unit == Indicator.Unit.SHARE and key in pooled:
             numerator, denominator = pooled[key]
-            if any(is_small(n, threshold) for n in (numerator, denominator, denominator - numerator)):
+            if any(
+                is_small(n, threshold) for n in (numerator, denominator, denominator - numerator)
+            ):
                 hidden.add(key)
         elif unit == Indicator.Unit.COUNT and key in given and _small(counts[key], threshold):
             hidden.add(key)

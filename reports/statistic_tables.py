@@ -40,9 +40,9 @@ def _history(entries: list[dict], rows: list | None = None) -> tuple[Release, ..
         if rows is not None:
             width = len(values[0])
             position = {row: index for index, row in enumerate(entry.get("rows") or [])}
-            values = [
-                values[position[row]] if row in position else [0] * width for row in rows
-            ] + [values[-1]]
+            values = [values[position[row]] if row in position else [0] * width for row in rows] + [
+                values[-1]
+            ]
             hidden = [
                 hidden[position[row]] if row in position else [False] * width for row in rows
             ] + [hidden[-1]]
@@ -287,9 +287,7 @@ def participants_section(
         )
     ]
     if not rows:
-        blocks.append(
-            Paragraph(_("No participants were reported for %(year)s.") % {"year": year})
-        )
+        blocks.append(Paragraph(_("No participants were reported for %(year)s.") % {"year": year}))
         return Section(key="participants", title=_("Participants"), level=1, blocks=blocks)
     genders = list(Gender.values)
     table = protected_table(
