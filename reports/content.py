@@ -4,6 +4,14 @@
 size of the plan or the number of earlier rounds, and returns a Document with exact figures and
 the cells disclosure control hides marked. `report_for_export` gives the copy that may leave the
 coordinator's working view. Only answered questionnaires (submitted or approved) count.
+
+Disclosure control covers every count of people the report publishes: the statistics and
+their trends, the participants in the activities, indicator values of unit count and shares
+pooled from small counts, with what would narrow a hidden value (its assessment, and the
+counts and findings that quote assessments). It is computed together with the plan's earlier
+publications (`report_build_with_ledger` gives what a new publication must keep for the next
+one). Counts of activities and actors are about the plan's work, not about people, and are
+shown as they are.
 """
 
 from collections import Counter, defaultdict
@@ -20,6 +28,7 @@ from followup.models import (
     ActivityAnswer,
     FollowUpRound,
     IndicatorAnswer,
+    Participants,
     QuestionAnswer,
     Questionnaire,
     StatisticCount,
@@ -47,14 +56,18 @@ from .document import (
 from .indicators import (
     IMPROVED,
     NOT_ASSESSABLE,
+    NOT_SHOWN,
     UNCHANGED,
     WORSENED,
     assess,
+    hidden_indicator_values,
     indicator_number,
     indicator_section,
     indicator_values,
+    shown_assessments,
 )
-from .statistic_tables import statistics_sections
+from .models import PublishedReport
+from .statistic_tables import participants_section, statistics_sections
 from .wording import iso_date, names, percent, yes_no
 
 ANSWERED = (Questionnaire.Status.SUBMITTED, Questionnaire.Status.APPROVED)
@@ -102,6 +115,8 @@ class Source:
     statistics: list[Statistic]
     questions: list
     question_answers: list[QuestionAnswer]
+    participants: dict[int, dict[str, int]]  # activity id -> gender -> count, answered only
+    releases: dict[str, list[dict]]  # table key -> the plan's earlier publications of it
 
     @property
     def year(self) -> int:
@@ -178,7 +193,39 @@ def _load(round_: FollowUpRound) -> Source:
             .select_related("questionnaire__actor")
             .order_by("questionnaire__actor__name")
         ),
+        participants=_participants(round_),
+        releases=_releases(round_ids),
     )
+
+
+def _participants(round_: FollowUpRound) -> dict[int, dict[str, int]]:
+    found: dict = defaultdict(dict)
+    rows = (
+        Participants.objects.filter(
+            answer__questionnaire__round=round_, answer__questionnaire__status__in=ANSWERED
+        )
+        .values("answer__activity_id", "gender")
+        .annotate(total=Sum("count"))
+        .order_by()
+    )
+    for row in rows:
+        found[row["answer__activity_id"]][row["gender"]] = row["total"]
+    return found
+
+
+def _releases(round_ids: list[int]) -> dict[str, list[dict]]:
+    """Every table the plan's earlier reports published, oldest first: a reader may hold them
+    all, so a new publication is audited together with them."""
+    releases: dict = defaultdict(list)
+    ledgers = (
+        PublishedReport.objects.filter(round_id__in=round_ids)
+        .order_by("published_at", "pk")
+        .values_list("disclosure", flat=True)
+    )
+    for ledger in ledgers:
+        for key, entry in (ledger or {}).items():
+            releases[key].append(entry)
+    return releases
 
 
 # Small helpers ------------------------------------------------------------------------------
@@ -206,6 +253,8 @@ class Analysis:
     late: list[Questionnaire]
     indicator_values: dict[tuple[int, str], Value]  # (year, code) -> value
     assessments: dict[int, str]  # indicator id -> assessment
+    hidden_values: set[tuple[int, str]]  # (year, code) of the values publication hides
+    hidden_indicators: set[int]  # ids of indicators whose value this year is hidden
 
 
 def _analyse(source: Source) -> Analysis:
@@ -240,9 +289,18 @@ def _analyse(source: Source) -> Analysis:
     values = indicator_values(
         tree=source.tree, rounds_by_year=source.rounds_by_year, rows=source.indicator_rows
     )
+    hidden_values = hidden_indicator_values(
+        tree=source.tree,
+        rounds_by_year=source.rounds_by_year,
+        rows=source.indicator_rows,
+        threshold=disclosure_threshold(),
+    )
     assessments = {}
+    hidden_indicators = set()
     for node in source.tree.nodes():
         for indicator in node.indicators:
+            if (source.year, indicator.code) in hidden_values:
+                hidden_indicators.add(indicator.pk)
             value = values.get((source.year, indicator.code))
             assessments[indicator.pk] = assess(
                 value,
@@ -258,6 +316,8 @@ def _analyse(source: Source) -> Analysis:
         late=late,
         indicator_values=values,
         assessments=assessments,
+        hidden_values=hidden_values,
+        hidden_indicators=hidden_indicators,
     )
 
 
@@ -265,6 +325,13 @@ def _analyse(source: Source) -> Analysis:
 
 
 def report_build(round_: FollowUpRound) -> Document:
+    return report_build_with_ledger(round_)[0]
+
+
+def report_build_with_ledger(round_: FollowUpRound) -> tuple[Document, dict]:
+    """The report, and the ledger a publication of it keeps: every protected table's exact
+    grid and mask by key, which the next publication is audited against."""
+    ledger: dict = {}
     source = _load(round_)
     analysis = _analyse(source)
     version = source.round.version
@@ -293,6 +360,7 @@ def report_build(round_: FollowUpRound) -> Document:
             year=source.year,
             values=analysis.indicator_values,
             assessments=analysis.assessments,
+            hidden=analysis.hidden_values,
         ),
         *statistics_sections(
             statistics=source.statistics,
@@ -300,12 +368,23 @@ def report_build(round_: FollowUpRound) -> Document:
             cells=source.statistic_cells,
             year=source.year,
             threshold=threshold,
+            releases=source.releases,
+            ledger=ledger,
+        ),
+        participants_section(
+            activities=[(a.pk, f"{a.code} {a.title}") for a in source.tree.activities()],
+            counts=source.participants,
+            round_id=source.round.pk,
+            year=source.year,
+            threshold=threshold,
+            releases=source.releases,
+            ledger=ledger,
         ),
         _compliance_section(source, analysis),
         *_account_sections(source),
         _about_section(threshold),
     ]
-    return document
+    return document, ledger
 
 
 def _facts(source: Source, analysis: Analysis) -> list[list[Value]]:
@@ -384,21 +463,35 @@ def _findings(source: Source, analysis: Analysis) -> list[str]:
             % {"goals": names(goals_without_progress)}
         )
 
-    assessed = Counter(analysis.assessments.values())
+    assessed = Counter(shown_assessments(analysis.assessments, analysis.hidden_indicators).values())
     if analysis.assessments:
-        findings.append(
-            _(
-                "Of %(total)s indicators, %(improved)s improved, %(unchanged)s are unchanged, "
-                "%(worsened)s worsened and %(na)s could not be assessed against their baseline."
+        figures = {
+            "total": len(analysis.assessments),
+            "improved": assessed[IMPROVED],
+            "unchanged": assessed[UNCHANGED],
+            "worsened": assessed[WORSENED],
+            "na": assessed[NOT_ASSESSABLE],
+            "hidden": assessed[NOT_SHOWN],
+        }
+        if assessed[NOT_SHOWN]:
+            findings.append(
+                _(
+                    "Of %(total)s indicators, %(improved)s improved, %(unchanged)s are "
+                    "unchanged, %(worsened)s worsened and %(na)s could not be assessed against "
+                    "their baseline; for %(hidden)s the value and assessment are not shown "
+                    "because they rest on small counts."
+                )
+                % figures
             )
-            % {
-                "total": len(analysis.assessments),
-                "improved": assessed[IMPROVED],
-                "unchanged": assessed[UNCHANGED],
-                "worsened": assessed[WORSENED],
-                "na": assessed[NOT_ASSESSABLE],
-            }
-        )
+        else:
+            findings.append(
+                _(
+                    "Of %(total)s indicators, %(improved)s improved, %(unchanged)s are "
+                    "unchanged, %(worsened)s worsened and %(na)s could not be assessed against "
+                    "their baseline."
+                )
+                % figures
+            )
     uncovered = [str(area.label) for area in source.areas if not _area_activities(source, area)]
     if uncovered:
         findings.append(

@@ -1,5 +1,12 @@
 """Indicators in the follow-up report: their value each year from the actors' answers,
-assessed against the baseline in the desired direction, and the report's section about them."""
+assessed against the baseline in the desired direction, and the report's section about them.
+
+Disclosure: a value of unit "count" below the threshold (and not zero) is hidden, and so is a
+share whose pooled numerator, denominator or their difference is such a count. A hidden value
+stands alone (nothing published adds up to it), so hiding it protects it; but its assessment
+against the public baseline and target would narrow it ("worsened" from a baseline of 4 means
+1–3), so they are hidden with it, and the counts of assessments and the findings count hidden
+assessments apart ("not shown")."""
 
 from collections import Counter, defaultdict
 from decimal import ROUND_HALF_UP, Decimal
@@ -9,10 +16,12 @@ from django.utils.translation import gettext as _
 from plans.models import Indicator
 from plans.queries import PlanTree
 
+from .disclosure import is_small
 from .document import Chart, Figure, Paragraph, Section, Series, Table, Value
 from .wording import yes_no
 
 IMPROVED, UNCHANGED, WORSENED, NOT_ASSESSABLE = "improved", "unchanged", "worsened", "na"
+NOT_SHOWN = "not_shown"
 
 
 def indicator_number(value, unit: str) -> Value:
@@ -32,6 +41,42 @@ def assessment_labels() -> dict[str, str]:
         WORSENED: _("Worsened"),
         NOT_ASSESSABLE: _("Not assessable"),
     }
+
+
+def _small(value, threshold: int) -> bool:
+    return value is not None and 0 < value < threshold
+
+
+def hidden_indicator_values(
+    *, tree: PlanTree, rounds_by_year: dict[int, int], rows: list[tuple], threshold: int
+) -> set[tuple[int, str]]:
+    """The (year, code) of every indicator value that publication hides: a small count, or a
+    share pooled from a small numerator, denominator or difference between them."""
+    units = {i.code: i.unit for node in tree.nodes() for i in node.indicators}
+    year_of = {round_id: year for year, round_id in rounds_by_year.items()}
+    counts: dict = defaultdict(Decimal)
+    pooled: dict = defaultdict(lambda: [0, 0])
+    given: set = set()
+    for round_id, code, value, numerator, denominator in rows:
+        key = (year_of[round_id], code)
+        if numerator is not None and denominator:
+            pooled[key][0] += numerator
+            pooled[key][1] += denominator
+        if value is not None:
+            counts[key] += Decimal(value)
+            given.add(key)
+    hidden = set()
+    for key in set(pooled) | given:
+        unit = units.get(key[1])
+        if unit == Indicator.Unit.SHARE and key in pooled:
+            numerator, denominator = pooled[key]
+            if any(
+                is_small(n, threshold) for n in (numerator, denominator, denominator - numerator)
+            ):
+                hidden.add(key)
+        elif unit == Indicator.Unit.COUNT and key in given and _small(counts[key], threshold):
+            hidden.add(key)
+    return hidden
 
 
 def indicator_values(
@@ -86,23 +131,40 @@ def target_reached(value: Value, target: Value, direction: str) -> bool | None:
     return round(float(value) - float(target), 1) == 0
 
 
+def shown_assessments(assessments: dict[int, str], hidden: set[int]) -> dict[int, str]:
+    """The assessments as published: those of hidden values counted as not shown."""
+    return {pk: NOT_SHOWN if pk in hidden else a for pk, a in assessments.items()}
+
+
 def indicator_section(
     *,
     tree: PlanTree,
     year: int,
     values: dict[tuple[int, str], Value],
     assessments: dict[int, str],
+    hidden: set[tuple[int, str]] = frozenset(),
 ) -> Section:
     """Each indicator against its baseline and target, the assessments counted, and the
-    values over the years followed up."""
+    values over the years followed up. `hidden`: the (year, code) of values publication
+    hides; their assessment and target reached are hidden with them."""
     labels = assessment_labels()
     rows = []
     trend_years = sorted({y for (y, _code) in values if y <= year} | {year})
     trend_rows = []
+    hidden_cells, trend_hidden = [], []
+    hidden_indicators = set()
     for node in tree.nodes():
         for indicator in node.indicators:
             value = values.get((year, indicator.code))
             target = indicator_number(indicator.target_value, indicator.unit)
+            if (year, indicator.code) in hidden:
+                hidden_cells += [[len(rows), 6], [len(rows), 7], [len(rows), 8]]
+                hidden_indicators.add(indicator.pk)
+            trend_hidden += [
+                [len(trend_rows), column]
+                for column, y in enumerate(trend_years, start=1)
+                if (y, indicator.code) in hidden
+            ]
             rows.append(
                 [
                     f"{indicator.code} {indicator.title}",
@@ -129,8 +191,10 @@ def indicator_section(
             level=1,
             blocks=[Paragraph(_("The plan has no indicators."))],
         )
-    counted = Counter(assessments.values())
+    counted = Counter(shown_assessments(assessments, hidden_indicators).values())
     assessment_rows = [[labels[k], counted[k]] for k in labels]
+    if counted[NOT_SHOWN]:
+        assessment_rows.append([_("Not shown (small count)"), counted[NOT_SHOWN]])
     chart = Chart(
         key="assessments",
         kind="bar",
@@ -174,6 +238,7 @@ def indicator_section(
                     _("Target reached"),
                 ],
                 rows=rows,
+                hidden=hidden_cells,
                 footnotes=[
                     _(
                         "The value is computed from the answers of the actors that report the "
@@ -189,6 +254,7 @@ def indicator_section(
                 caption=_("Indicators over the years followed up"),
                 headers=[_("Indicator"), *[str(y) for y in trend_years]],
                 rows=trend_rows,
+                hidden=trend_hidden,
                 footnotes=[_("Earlier years come from earlier follow-ups of the plan.")],
                 sheet=_("Indicator trend"),
             ),

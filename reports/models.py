@@ -34,6 +34,9 @@ class PublishedReport(models.Model):
     )
     language = models.CharField(_("language"), max_length=10)
     content = models.JSONField(_("content"))
+    # Never shown: the exact grid and mask of each protected table as published, by key, so a
+    # later publication can be audited together with this one (reports.disclosure).
+    disclosure = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["round", "-number"]

@@ -68,8 +68,9 @@ def report_stamp(round_: FollowUpRound) -> str:
     """Changes whenever anything the round's report is built from changes, so a report kept
     under it is never out of date: the round, each of its questionnaires (every save, return
     and approval raises a revision; a deadline can move on its own), earlier rounds of the
-    plan (the trends), the round's questions, the plan's title and the names of actors, terms
-    and statistics. A handful of small queries, instead of building the report."""
+    plan (the trends), the plan's publications (the report is audited together with them), the
+    round's questions, the plan's title and the names of actors, terms and statistics. A
+    handful of small queries, instead of building the report."""
     plan_id = round_.version.plan_id
     municipality_id = round_.version.plan.municipality_id
     parts = [
@@ -81,6 +82,9 @@ def report_stamp(round_: FollowUpRound) -> str:
         ),
         Questionnaire.objects.filter(round__version__plan_id=plan_id).aggregate(
             Count("pk"), Sum("revision"), Max("changed_at")
+        ),
+        PublishedReport.objects.filter(round__version__plan_id=plan_id).aggregate(
+            Count("pk"), Max("pk")
         ),
         RoundQuestion.history.filter(round_id=round_.pk).aggregate(Max("history_date")),
         Plan.history.filter(id=plan_id).aggregate(Max("history_date")),

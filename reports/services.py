@@ -12,7 +12,7 @@ from followup.models import FollowUpRound
 from plans.models import PlanVersion
 from plans.services import next_position, position_move
 
-from .content import report_build, report_for_export
+from .content import report_build_with_ledger, report_for_export
 from .document import Document
 from .formats import render
 from .models import PlanTextSection, PublishedReport, PublishedReportFile
@@ -21,13 +21,15 @@ from .models import PlanTextSection, PublishedReport, PublishedReportFile
 @transaction.atomic
 def report_publish(*, round_: FollowUpRound, user) -> PublishedReport:
     """Freeze the round's report as it reads now, small counts hidden, under the next number.
-    Earlier publications stay as they were. The report is written in the site's language."""
+    Earlier publications stay as they were; the new one is audited together with them, and
+    keeps what the next one needs for that. The report is written in the site's language."""
     round_ = FollowUpRound.objects.select_for_update().get(pk=round_.pk)  # one number at a time
     last = round_.published_reports.aggregate(Max("number"))["number__max"] or 0
     published_at = timezone.now()
     language = settings.LANGUAGE_CODE
     with translation.override(language):
-        document = report_for_export(report_build(round_))
+        exact, ledger = report_build_with_ledger(round_)
+        document = report_for_export(exact)
         document.subtitle = _("Report %(number)s, published %(date)s") % {
             "number": last + 1,
             "date": timezone.localtime(published_at).date().isoformat(),
@@ -39,6 +41,7 @@ def report_publish(*, round_: FollowUpRound, user) -> PublishedReport:
         published_by=user,
         language=language,
         content=document.to_dict(),
+        disclosure=ledger,
     )
 
 

@@ -14,7 +14,7 @@ from followup.models import FollowUpRound, Questionnaire
 from followup.queries import questionnaire_content
 from followup.services import questionnaire_save, round_open
 from organisations.models import Actor, User
-from plans.models import PlanVersion, Term
+from plans.models import Indicator, PlanVersion, Term
 from stats.models import Statistic, StatisticAssignment
 from tests.builders import make_actor, make_municipality, make_plan, make_user
 
@@ -26,9 +26,17 @@ def demo_counts(statistic, gender, age, index):
     return (7 * index + 3 * len(gender) + len(age) * 5) % 23
 
 
-def answer_round(round_: FollowUpRound, counts=demo_counts, *, seed: int = 0) -> None:
+def answer_round(
+    round_: FollowUpRound,
+    counts=demo_counts,
+    *,
+    seed: int = 0,
+    indicators=None,
+    participants=None,
+) -> None:
     """Every questionnaire not yet answered gets complete answers and is submitted, through the
-    follow-up's own services, as a reporter would do it."""
+    follow-up's own services, as a reporter would do it. `indicators(indicator, index)` may
+    give an indicator's answer, `participants(n, index)` an activity's participants."""
     levels = {t.code: t.pk for t in Term.objects.filter(municipality=None, kind="prevention_level")}
     groups = list(
         Term.objects.filter(municipality=None, kind="target_group").values_list("pk", flat=True)
@@ -39,10 +47,12 @@ def answer_round(round_: FollowUpRound, counts=demo_counts, *, seed: int = 0) ->
             continue
         index += seed
         content = questionnaire_content(questionnaire)
+        order = sorted(answer.pk for answer in content.activity_answers)
 
-        def activity(answer, n, index=index):
+        def activity(answer, _position, index=index, order=order):
+            n = order.index(answer.pk)  # the answers in the order they were made
             status = STATUSES[(index + n) % len(STATUSES)]
-            return {
+            values = {
                 "status": status,
                 "what_was_done": f"Arbetet med aktiviteten: {status}.",
                 "obstacles": "Personalomsättning och omorganisation."
@@ -52,15 +62,21 @@ def answer_round(round_: FollowUpRound, counts=demo_counts, *, seed: int = 0) ->
                 "levels_reached": [levels["indicated"]] if n % 5 else [levels["selective"]],
                 "groups_reached": [groups[(index + n) % len(groups)]],
             }
+            if participants:
+                for gender, count in participants(n, index).items():
+                    values[f"participants_{gender}"] = count
+            return values
+
+        def indicator(answer, _n, index=index):
+            values = {"numerator": 20 + index % 15, "denominator": 50, "value": None}
+            if indicators:
+                values |= indicators(answer.indicator, index)
+            return values
 
         changes = answers_from_rows(
             content,
             activity=activity,
-            indicator=lambda answer, n, index=index: {
-                "numerator": 20 + index % 15,
-                "denominator": 50,
-                "value": None,
-            },
+            indicator=indicator,
             statistic=lambda statistic, index=index: {
                 (g, a): counts(statistic, g, a, index)
                 for g in statistic.genders()
@@ -145,11 +161,37 @@ def small_counts(statistic, gender, age, index):
     return {"girls": 12, "boys": 3, "women": 40, "men": 0, "other": 2, "unknown": 9}[gender]
 
 
+def small_indicators(indicator, index):
+    """A count of 3, a share of 2 in 50 and a share of 48 in 50: all hidden."""
+    if indicator.unit == Indicator.Unit.COUNT:
+        return {"value": 3, "numerator": None, "denominator": None}
+    return {"numerator": 2 if indicator.code == "M1" else 48, "denominator": 50}
+
+
+def small_participants(n, index):
+    """Per activity: a few girls and women, no men, and once a larger group of boys."""
+    return {"girls": 1 + (n + index) % 3, "women": 2, "men": 0, "boys": 12 if n == 0 else 1}
+
+
 def small_count_rounds(years=(2025, 2026)) -> list[FollowUpRound]:
     municipality = make_municipality("Litenby", "9990")
     social = make_actor(municipality, "Socialnämnden")
     police = make_actor(municipality, "Polisen", kind=Actor.Kind.EXTERNAL)
     version = make_plan(municipality, goals=2, activities_per_goal=2, actors=[social, police])
+    count = Indicator.objects.create(
+        version=version,
+        goal=version.goals.get(code="1"),
+        code="M9",
+        title="Antal personer som påbörjat behandling",
+        unit=Indicator.Unit.COUNT,
+        direction=Indicator.Direction.INCREASE,
+        baseline_year=2024,
+        baseline_value=4,
+        target_value=10,
+        source=Indicator.Source.FOLLOW_UP,
+        position=2,
+    )
+    count.reported_by.set([social])
     for code in ("honour_cases", "staff_basic_training"):
         StatisticAssignment.objects.create(
             version=version, statistic=Statistic.objects.get(code=code), actor=social
@@ -164,7 +206,13 @@ def small_count_rounds(years=(2025, 2026)) -> list[FollowUpRound]:
             opens_on=date(year + 1, 1, 15),
             deadline=date(year + 1, 3, 31),
         )
-        answer_round(round_, small_counts, seed=offset)
+        answer_round(
+            round_,
+            small_counts,
+            seed=offset,
+            indicators=small_indicators,
+            participants=small_participants,
+        )
         rounds.append(round_)
     make_user(municipality, User.Role.COORDINATOR, username="samordnare-litenby")
     return rounds

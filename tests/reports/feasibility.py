@@ -1,18 +1,28 @@
-"""What a reader can work out about the hidden cells of a published table.
+"""The exact attacker: what a reader can work out about the hidden cells of published tables.
 
-Independent of reports.disclosure: given the shown cells and the table's additive relations
-(parts sum to their total) it computes, with an exact simplex method over fractions, the least
-and greatest value each hidden cell can take while every count stays non-negative. The
-relations have a totally unimodular matrix and whole-number right-hand sides, so both bounds are
-whole numbers that the cell can really take: a cell with low < high has at least two possible
-values and cannot be derived.
+Independent of reports.disclosure. The reader knows every shown cell, that zeros are shown (so
+every hidden cell is a whole number of at least 1) and that every total is the sum of its parts,
+in every table and every release that shows the same cells. For each hidden unknown it computes
+the least and greatest value it can take, with HiGHS.
+
+One table's relations have a totally unimodular matrix (a network) and whole-number right-hand
+sides, so the linear program's bounds are whole numbers the cell can really take; they are
+rounded inwards only to absorb floating-point noise. Several releases that share unknowns are no
+longer a network, so there the bounds come from the integer program (the same model with
+integral variables), which is exact. `exhaustive_ranges` enumerates small tables outright to
+cross-check both.
+
+A cell is protected when low < high and high >= threshold (high None: unbounded).
 """
 
+import itertools
 from collections.abc import Hashable, Sequence
-from fractions import Fraction
+
+import highspy
 
 Cell = Hashable
 Relation = tuple[Sequence[Cell], Cell]  # (parts, total): the parts sum to the total
+LIMIT = 10**6  # a bound at the limit is no bound
 
 
 def grid_relations(rows: int, columns: int) -> list[Relation]:
@@ -31,106 +41,104 @@ def line_relations(length: int) -> list[Relation]:
     return [(list(range(length)), "total")]
 
 
-def feasible_ranges(
-    relations: list[Relation], shown: dict[Cell, int], hidden: Sequence[Cell]
-) -> dict[Cell, tuple[Fraction, Fraction | None]]:
-    """For every hidden cell, its least and greatest possible value (None: unbounded)."""
-    index = {cell: k for k, cell in enumerate(hidden)}
-    matrix, rhs = [], []
-    for parts, total in relations:
-        row = [Fraction(0)] * len(hidden)
-        constant = Fraction(0)
-        for cell, sign in [(part, 1) for part in parts] + [(total, -1)]:
-            if cell in index:
-                row[index[cell]] += sign
-            else:
-                constant -= sign * shown[cell]
-        if any(row):
-            matrix.append(row)
-            rhs.append(constant)
-        elif constant != 0:
-            raise ValueError("The shown cells contradict each other.")
+def solve_ranges(
+    equations: list[tuple[dict, float]], unknowns: Sequence, *, integral: bool = False, lower=1
+) -> dict:
+    """For each unknown, (least, greatest or None) subject to every equation
+    (sum of coefficient × unknown = constant) and unknown >= lower (a number, or a dict by
+    unknown)."""
+    index = {u: k for k, u in enumerate(unknowns)}
+    if not unknowns:
+        return {}
+    h = highspy.Highs()
+    h.silent()
+    for u in unknowns:
+        h.addVar(lower.get(u, 1) if isinstance(lower, dict) else lower, LIMIT)
+    if integral:
+        for k in range(len(unknowns)):
+            h.changeColIntegrality(k, highspy.HighsVarType.kInteger)
+    for coefficients, constant in equations:
+        terms = [(index[u], c) for u, c in coefficients.items() if c]
+        if not terms:
+            if abs(constant) > 1e-9:
+                raise ValueError("The shown cells contradict each other.")
+            continue
+        h.addRow(constant, constant, len(terms), [t[0] for t in terms], [t[1] for t in terms])
     ranges = {}
-    for cell, k in index.items():
-        objective = [Fraction(0)] * len(hidden)
-        objective[k] = Fraction(1)
-        low = _minimise(matrix, rhs, objective)
-        objective[k] = Fraction(-1)
-        high = _minimise(matrix, rhs, objective)
-        ranges[cell] = (low, None if high is None else -high)
+    n = len(unknowns)
+    for u, k in index.items():
+        bounds = []
+        for sense in (highspy.ObjSense.kMinimize, highspy.ObjSense.kMaximize):
+            h.changeColsCost(n, list(range(n)), [1.0 if j == k else 0.0 for j in range(n)])
+            h.changeObjectiveSense(sense)
+            h.run()
+            status = h.getModelStatus()
+            if status != highspy.HighsModelStatus.kOptimal:
+                raise ValueError(f"The reader's model is {h.modelStatusToString(status)}.")
+            bounds.append(h.getInfo().objective_function_value)
+        # Inwards: a whole-number bound a hair off is that whole number.
+        low = int(-(-(bounds[0] - 1e-6) // 1))
+        high = int((bounds[1] + 1e-6) // 1)
+        ranges[u] = (low, None if high >= LIMIT // 2 else high)
     return ranges
 
 
-def _minimise(matrix, rhs, objective) -> Fraction | None:
-    """min objective·x subject to matrix·x = rhs, x >= 0; None when unbounded below.
-    Two-phase simplex with Bland's rule (no cycling)."""
-    m, n = len(matrix), len(objective)
-    if m == 0:
-        return None if any(c < 0 for c in objective) else Fraction(0)
-    # Phase 1 tableau: [A | I | b] with artificial variables n .. n+m-1.
-    rows = []
-    for i in range(m):
-        sign = -1 if rhs[i] < 0 else 1
-        rows.append(
-            [sign * a for a in matrix[i]]
-            + [Fraction(int(k == i)) for k in range(m)]
-            + [sign * rhs[i]]
-        )
-    basis = [n + i for i in range(m)]
-    phase1 = [Fraction(0)] * n + [Fraction(1)] * m
-    _run(rows, basis, phase1, n + m)
-    if _value(rows, basis, phase1) != 0:
-        raise ValueError("The shown cells admit no non-negative solution.")
-    # Drive remaining artificial variables out of the basis where possible.
-    for i, var in enumerate(basis):
-        if var >= n:
-            pivot = next((j for j in range(n) if rows[i][j] != 0), None)
-            if pivot is not None:
-                _pivot(rows, basis, i, pivot)
-    keep = [i for i, var in enumerate(basis) if var < n]
-    rows = [rows[i][:n] + [rows[i][-1]] for i in keep]
-    basis = [basis[i] for i in keep]
-    if _run(rows, basis, list(objective), n) == "unbounded":
-        return None
-    return _value(rows, basis, objective)
+def feasible_ranges(
+    relations: list[Relation], shown: dict[Cell, int], hidden: Sequence[Cell], *, lower=1
+) -> dict[Cell, tuple[int, int | None]]:
+    """For every hidden cell of one table, its least and greatest possible value."""
+    equations = []
+    for parts, total in relations:
+        coefficients: dict = {}
+        constant = 0
+        for cell, sign in [(part, 1) for part in parts] + [(total, -1)]:
+            if cell in shown:
+                constant -= sign * shown[cell]
+            else:
+                coefficients[cell] = coefficients.get(cell, 0) + sign
+        equations.append((coefficients, constant))
+    return solve_ranges(equations, list(hidden), lower=lower)
 
 
-def _value(rows, basis, costs) -> Fraction:
-    return sum((costs[var] * rows[i][-1] for i, var in enumerate(basis)), Fraction(0))
+def series_ranges(releases: list[tuple[list[Relation], dict, dict]]) -> dict:
+    """Every hidden unknown of several releases read together. Each release is (relations,
+    shown: cell -> value, hidden: cell -> unknown name); an unknown name shared by releases is
+    the same unknown in each (a cell that did not change). Exact: an integer program."""
+    equations, unknowns = [], []
+    for relations, shown, hidden in releases:
+        for name in hidden.values():
+            if name not in unknowns:
+                unknowns.append(name)
+        for parts, total in relations:
+            coefficients: dict = {}
+            constant = 0
+            for cell, sign in [(part, 1) for part in parts] + [(total, -1)]:
+                if cell in hidden:
+                    name = hidden[cell]
+                    coefficients[name] = coefficients.get(name, 0) + sign
+                else:
+                    constant -= sign * shown[cell]
+            equations.append((coefficients, constant))
+    return solve_ranges(equations, unknowns, integral=True)
 
 
-def _pivot(rows, basis, r, c) -> None:
-    factor = rows[r][c]
-    rows[r] = [value / factor for value in rows[r]]
-    for i, row in enumerate(rows):
-        if i != r and row[c] != 0:
-            f = row[c]
-            rows[i] = [a - f * b for a, b in zip(row, rows[r], strict=True)]
-    basis[r] = c
+def exhaustive_ranges(relations, shown, hidden, cap: int) -> dict:
+    """The same bounds by trying every table with hidden cells 1..cap (small tables only);
+    a greatest value of at least cap / 2 reads as unbounded (choose cap above twice any
+    bounded value)."""
+    hidden = list(hidden)
+    found: dict = {}
+    for values in itertools.product(range(1, cap + 1), repeat=len(hidden)):
+        cells = dict(shown) | dict(zip(hidden, values, strict=True))
+        if all(sum(cells[p] for p in parts) == cells[total] for parts, total in relations):
+            for cell, value in zip(hidden, values, strict=True):
+                low, high = found.get(cell, (value, value))
+                found[cell] = (min(low, value), max(high, value))
+    return {c: (low, None if 2 * high >= cap else high) for c, (low, high) in found.items()}
 
 
-def _run(rows, basis, costs, width) -> str:
-    while True:
-        duals = {var: costs[var] for var in basis}
-        entering = None
-        for j in range(width):
-            if j in duals:
-                continue
-            reduced = costs[j] - sum(duals[basis[i]] * rows[i][j] for i in range(len(rows)))
-            if reduced < 0:
-                entering = j
-                break
-        if entering is None:
-            return "optimal"
-        candidates = [
-            (rows[i][-1] / rows[i][entering], basis[i], i)
-            for i in range(len(rows))
-            if rows[i][entering] > 0
-        ]
-        if not candidates:
-            return "unbounded"
-        _ratio, _var, leaving = min(candidates)
-        _pivot(rows, basis, leaving, entering)
+def protected(low: int, high: int | None, threshold: int) -> bool:
+    return high is None or (high > low and high >= threshold)
 
 
 def shown_table_ranges(grid: list[list[int | None]]) -> dict:

@@ -1,6 +1,7 @@
-"""A municipality whose statistics are counts of 1–4 goes through every format — the published
-web page, PDF, Word and Excel, and the coordinator's own downloads of the working version —
-and no hidden count appears in any of them or can be worked out from what they show."""
+"""A municipality whose statistics, participants and indicator counts are 1–4 goes through every
+format — the published web page, PDF, Word and Excel, and the coordinator's own downloads of
+the working version — and no hidden count appears in any of them or can be worked out from
+what they show (the exact attacker of feasibility.py, hidden cells at least 1)."""
 
 import re
 
@@ -13,7 +14,7 @@ from reports.document import SUPPRESSED, display
 from reports.queries import published_document
 
 from .conftest import published_outputs, signed_in, small_count_rounds
-from .feasibility import shown_line_ranges, shown_table_ranges
+from .feasibility import protected, shown_line_ranges, shown_table_ranges
 from .reading import docx_tables, html_tables, normal, pdf_text, xlsx_tables
 
 pytestmark = pytest.mark.django_db
@@ -44,7 +45,16 @@ def small(module_data):
 
 
 def statistic_tables(document):
-    return [t for t in document.tables() if t.key.startswith("statistic-")]
+    """The tables of counts with totals: statistics, their trends and the participants."""
+    return [
+        t for t in document.tables() if t.key.startswith("statistic-") or t.key == "participants"
+    ]
+
+
+def indicator_tables(document):
+    return [
+        t for t in document.tables() if t.key in ("indicators", "indicator_trend", "assessments")
+    ]
 
 
 def test_the_fixture_has_only_small_counts_and_every_one_is_hidden(small):
@@ -60,10 +70,10 @@ def test_the_fixture_has_only_small_counts_and_every_one_is_hidden(small):
     assert any(table.hidden for table in exact.values())
 
 
-def extracted_formats(small):
-    """Each format's statistics tables as a reader sees them, by caption."""
+def extracted_formats(small, tables=statistic_tables):
+    """Each format's tables as a reader sees them, by caption."""
     document = small["document"]
-    keys = {t.caption: t.key for t in statistic_tables(document)}
+    keys = {t.caption: t.key for t in tables(document)}
     html = html_tables(small["html"])
     formats = {"web page": {caption: html[key] for caption, key in keys.items()}}
     for prefix in ("", "working-"):
@@ -97,7 +107,15 @@ def assert_nothing_derivable(table, rows):
     for row in values:
         for value in row:
             assert value in (None, "") or value == 0 or value >= THRESHOLD, (table.key, row)
-    if table.key.endswith("-trend") or len(table.headers) == 2:
+    if table.key == "participants":
+        if len(values) == 2:  # one activity: its row and the total row repeat each other
+            line = values[0]
+            for cell, (low, high) in shown_line_ranges(line[:-1], line[-1]).items():
+                assert protected(low, high, THRESHOLD), (table.key, cell)
+        else:
+            for cell, (low, high) in shown_table_ranges(values).items():
+                assert protected(low, high, THRESHOLD), (table.key, cell, low, high)
+    elif table.key.endswith("-trend") or len(table.headers) == 2:
         # Counts with their total below, one list per column (per year in a trend table).
         for column in range(len(values[0])):
             column_values = [row[column] for row in values]
@@ -105,10 +123,10 @@ def assert_nothing_derivable(table, rows):
                 continue  # not reported that year, or a single count shown alone
             parts, total = column_values[:-1], column_values[-1]
             for cell, (low, high) in shown_line_ranges(parts, total).items():
-                assert high is None or high > low, (table.key, column, cell)
+                assert protected(low, high, THRESHOLD), (table.key, column, cell)
     else:
         for cell, (low, high) in shown_table_ranges(values).items():
-            assert high is None or high > low, (table.key, cell, low)
+            assert protected(low, high, THRESHOLD), (table.key, cell, low)
 
 
 def test_no_hidden_count_appears_in_or_can_be_worked_out_from_any_format(small):
@@ -124,6 +142,42 @@ def test_no_hidden_count_appears_in_or_can_be_worked_out_from_any_format(small):
             for r, c in exact[table.key].hidden:
                 assert rows[r + 1][c] == SUPPRESSED, (name, table.caption, r, c)
             assert_nothing_derivable(table, rows)
+
+
+def test_participants_are_in_the_report_and_protected_in_every_format(small):
+    exact = next(t for t in small["exact"].tables() if t.key == "participants")
+    assert exact.hidden and any(1 <= v <= 4 for row in exact.rows[:-1] for v in row[1:-1])
+    shown = next(t for t in small["document"].tables() if t.key == "participants")
+    for r, c in exact.hidden:
+        assert shown.rows[r][c] == SUPPRESSED
+
+
+def test_small_indicator_counts_and_shares_are_hidden_with_their_assessments(small):
+    exact = {t.key: t for t in indicator_tables(small["exact"])}
+    indicators = exact["indicators"]
+    # M1: 2 of 50, M2: 48 of 50 (2 not), M9: a count of 3; value, assessment, target reached.
+    hidden_rows = {r for r, _c in indicators.hidden}
+    assert {indicators.rows[r][0].split()[0] for r in hidden_rows} == {"M1", "M2", "M9"}
+    assert all(
+        {(r, 6), (r, 7), (r, 8)} <= {tuple(x) for x in indicators.hidden} for r in hidden_rows
+    )
+    assert exact["indicator_trend"].hidden
+    assessments = next(t for t in small["document"].tables() if t.key == "assessments")
+    not_shown = dict((row[0], row[1]) for row in assessments.rows)
+    assert not_shown["Visas inte (litet antal)"] == 3
+    for name, tables in extracted_formats(small, indicator_tables).items():
+        for table in indicator_tables(small["document"]):
+            rows = tables[table.caption]
+            for r, c in exact[table.key].hidden:
+                assert rows[r + 1][c] == SUPPRESSED, (name, table.key, r, c)
+    findings = " ".join(
+        item
+        for s in small["document"].sections
+        for b in s.blocks
+        if b.kind == "findings"
+        for item in b.items
+    )
+    assert "För 3 visas inte värdet och bedömningen" in findings
 
 
 def test_the_pdfs_show_the_hidden_rows_and_never_the_exact_ones(small):
