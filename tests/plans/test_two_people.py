@@ -10,7 +10,6 @@ from django.db import connection, connections
 from django.test import Client
 from django.urls import reverse
 
-from handlingskraft.revisions import canonical
 from organisations.models import User
 from plans.models import Activity, Goal, PlanVersion
 from reports.models import PlanTextSection
@@ -18,7 +17,14 @@ from reports.services import text_section_save
 from tests.builders import make_actor, make_plan, term
 from tests.conftest import signed_in
 
-from .two_people import form_values, person
+from .two_people import (
+    both_changed,
+    delete_asked_again,
+    form_values,
+    person,
+    refused_then_saved,
+    tampered_refused,
+)
 
 
 @pytest.fixture
@@ -117,46 +123,18 @@ def value(plan, given):
     return str(plan[given].pk) if given in plan else given
 
 
-def stored(client, url) -> dict:
-    """What the edit page reads from the database now, field by field, as canonical text."""
-    return {name: canonical(v) for name, v in client.get(url).context["form"].stored.items()}
-
-
-def same(a, b) -> bool:
-    return canonical(a) == canonical(b)
-
-
 @pytest.mark.parametrize("name", FORMS)
 def test_a_stale_save_is_refused_and_shows_both_changes_until_saved_again(name, plan, anna, bertil):
     form = FORMS[name]
-    url = reverse(form.url, args=[plan[form.row].pk])
     (x, x_value), (y, y_value) = form.x, form.y
-    x_value, y_value = value(plan, x_value), value(plan, y_value)
-    a, b = signed_in(anna), signed_in(bertil)
-    anna_page, bertil_page = form_values(a.get(url)), form_values(b.get(url))
-    before = stored(a, url)
-
-    assert a.post(url, anna_page | {x: x_value}).status_code == 302
-    response = b.post(url, bertil_page | {y: y_value})
-
-    assert response.status_code == 200
-    refused = response.context["form"]
-    assert refused.stale and refused.refreshed == [x] and refused.conflicts == {}
-    html = response.content.decode()
-    if form.named:
-        assert "Anna Andersson sparade ändringar" in html
-    else:
-        assert "Någon annan sparade ändringar efter att du öppnade sidan." in html
-    assert "Ingenting har sparats, och det du skrev finns kvar i formuläret." in html
-    now = stored(a, url)
-    assert same(now[x], x_value) and now[y] == before[y]  # Bertil's change is not written
-    shown = form_values(response)
-    assert same(shown[x], x_value) and same(shown[y], y_value)  # Anna's and Bertil's
-    assert shown["revision"] != bertil_page["revision"]
-
-    assert b.post(url, shown).status_code == 302
-    now = stored(a, url)
-    assert same(now[x], x_value) and same(now[y], y_value)
+    refused_then_saved(
+        signed_in(anna),
+        signed_in(bertil),
+        reverse(form.url, args=[plan[form.row].pk]),
+        (x, value(plan, x_value)),
+        (y, value(plan, y_value)),
+        author="Anna Andersson" if form.named else None,
+    )
 
 
 @pytest.mark.parametrize("name", FORMS)
@@ -164,27 +142,16 @@ def test_the_same_field_changed_by_both_shows_the_other_value_beside_yours(
     name, plan, anna, bertil
 ):
     form = FORMS[name]
-    url = reverse(form.url, args=[plan[form.row].pk])
     field, anna_value, bertil_value = form.both
-    anna_value, bertil_value = value(plan, anna_value), value(plan, bertil_value)
-    a, b = signed_in(anna), signed_in(bertil)
-    anna_page, bertil_page = form_values(a.get(url)), form_values(b.get(url))
-    assert a.post(url, anna_page | {field: anna_value}).status_code == 302
-
-    response = b.post(url, bertil_page | {field: bertil_value})
-
-    assert response.status_code == 200
-    refused = response.context["form"]
-    assert list(refused.conflicts) == [field] and refused.refreshed == []
-    assert same(form_values(response)[field], bertil_value)  # his own value stays in the field
-    html = response.content.decode()
-    assert ("Sparat av Anna Andersson:" if form.named else "Sparat av någon annan:") in html
-    assert f'id="{refused[field].auto_id}_conflict"' in html
-    assert f"{refused[field].auto_id}_conflict" in refused[field].aria_describedby
-    assert same(stored(a, url)[field], anna_value)
-
-    assert b.post(url, form_values(response)).status_code == 302  # he chose his own
-    assert same(stored(a, url)[field], bertil_value)
+    both_changed(
+        signed_in(anna),
+        signed_in(bertil),
+        reverse(form.url, args=[plan[form.row].pk]),
+        field,
+        value(plan, anna_value),
+        value(plan, bertil_value),
+        author="Anna Andersson" if form.named else None,
+    )
 
 
 def test_the_other_persons_value_is_shown_as_people_read_it(plan, anna, bertil):
@@ -223,28 +190,9 @@ def test_the_other_persons_value_is_shown_as_people_read_it(plan, anna, bertil):
 @pytest.mark.parametrize("name", FORMS)
 def test_a_missing_or_tampered_revision_is_refused_like_a_stale_save(name, revision, plan, anna):
     form = FORMS[name]
-    url = reverse(form.url, args=[plan[form.row].pk])
-    client = signed_in(anna)
-    page = form_values(client.get(url))
-    before = stored(client, url)
     field, wanted = form.y
-    data = page | {field: value(plan, wanted)}
-    if revision is None:
-        del data["revision"]
-    else:
-        data["revision"] = revision
-
-    response = client.post(url, data)
-
-    assert response.status_code == 200
-    refused = response.context["form"]
-    assert refused.stale and refused.base_unknown
-    assert "Sidan saknade uppgift om vilken sparad version den öppnades från." in (
-        response.content.decode()
-    )
-    assert stored(client, url) == before
-    assert client.post(url, form_values(response)).status_code == 302
-    assert same(stored(client, url)[field], value(plan, wanted))
+    url = reverse(form.url, args=[plan[form.row].pk])
+    tampered_refused(signed_in(anna), url, field, value(plan, wanted), revision)
 
 
 def test_adopting_from_a_page_opened_before_another_edit_is_refused(plan, anna, bertil):
@@ -290,29 +238,24 @@ def test_deleting_what_someone_changed_after_the_page_was_opened_asks_again(
 ):
     delete_name, edit_name, key, model = DELETES[name]
     row = plan[key]
-    delete, edit = reverse(delete_name, args=[row.pk]), reverse(edit_name, args=[row.pk])
-    a, b = signed_in(anna), signed_in(bertil)
-    confirmation = form_values(b.get(delete))
-    field = "label" if key == "version" else "title"
-    a.post(edit, form_values(a.get(edit)) | {field: "Ändrad av Anna"})
+    delete_asked_again(
+        signed_in(anna),
+        signed_in(bertil),
+        reverse(delete_name, args=[row.pk]),
+        reverse(edit_name, args=[row.pk]),
+        "label" if key == "version" else "title",
+        "Ändrad av Anna",
+        lambda: model.objects.filter(pk=row.pk).exists(),
+    )
 
-    response = b.post(delete, confirmation)
 
+@pytest.mark.parametrize("name", DELETES)
+def test_a_delete_without_a_revision_is_asked_again(name, plan, anna):
+    delete_name, _edit, key, model = DELETES[name]
+    response = signed_in(anna).post(reverse(delete_name, args=[plan[key].pk]))
     assert response.status_code == 200
-    assert model.objects.filter(pk=row.pk).exists()
-    assert response.context["form"].conflicts == {field: "Ändrad av Anna"}
-    html = response.content.decode()
-    assert "Ingenting har tagits bort." in html and "Ändrad av Anna" in html
-    assert b.post(delete, form_values(response)).status_code == 302
-    assert not model.objects.filter(pk=row.pk).exists()
-
-
-def test_a_delete_without_a_revision_is_asked_again(plan, anna):
-    client = signed_in(anna)
-    goal = plan["goal"]
-    response = client.post(reverse("plans:goal_delete", args=[goal.pk]))
-    assert response.status_code == 200
-    assert Goal.objects.filter(pk=goal.pk).exists()
+    assert response.context["form"].base_unknown
+    assert model.objects.filter(pk=plan[key].pk).exists()
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL")
