@@ -38,7 +38,7 @@ from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from followup.models import FollowUpRound, Questionnaire
+from followup.models import FollowUpRound, Questionnaire, RoundQuestion
 from organisations.models import User
 from plans.models import Activity, Goal, Indicator, Plan, PlanVersion
 from plans.services import plan_create
@@ -336,6 +336,15 @@ MATRIX: dict[str, list[Case]] = {
         target="round",
         get=                        "login  403    403    403    200    403    404",
         post=                       "login  403    403    403    200    403    404")],
+    # Correcting an open round, and a question of its own that nobody has answered yet.
+    "followup:round_edit": [Case(
+        target="round",
+        get=                        "login  403    403    403    200    403    404",
+        post=                       "login  403    403    403    200    403    404")],
+    "followup:round_question_edit": [Case(
+        target="question",
+        get=                        "login  403    403    403    200    403    404",
+        post=                       "login  403    403    403    200    403    404")],
     "followup:my_questionnaires": [Case(
         get=                        "login  403    200    200    403    403    403",
         post=                       "login  405    405    405    405    405    405")],
@@ -576,6 +585,9 @@ def world(django_db_setup, django_db_blocker):
             "own_statistic": Statistic.objects.get(municipality=adopted.plan.municipality),
             "national_statistic": Statistic.objects.filter(municipality=None).first(),
             "round": round_,
+            "question": RoundQuestion.objects.create(
+                round=round_, text="Hur många möten tog upp planen?", kind="number"
+            ),
             "questionnaire_a_draft": a_draft,
             "questionnaire_b_submitted": b_submitted,
             "published_report": report_publish(round_=round_, user=users["coordinator"]),

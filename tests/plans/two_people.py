@@ -40,7 +40,8 @@ def stored(client, url: str) -> dict:
 
 
 def same(a, b) -> bool:
-    return canonical(a) == canonical(b)
+    """Whether two values mean the same; a ticked checkbox posts "on"."""
+    return canonical(True if a == "on" else a) == canonical(True if b == "on" else b)
 
 
 def refused_then_saved(a, b, url: str, x: tuple, y: tuple, *, author: str | None) -> None:
