@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
@@ -109,19 +109,14 @@ def round_close(request: HttpRequest, pk: int) -> HttpResponse:
 @coordinator_required
 def round_questions(request: HttpRequest, pk: int) -> HttpResponse:
     round_ = queries.round_for(request.user, pk)
-    form = RoundQuestionForm(request.POST or None)
+    adding = request.method == "POST" and "delete" not in request.POST
+    form = RoundQuestionForm(request.POST if adding else None)
     removal = None
     if request.method == "POST" and round_.is_open:
         if "delete" in request.POST:
-            question = get_object_or_404(round_.questions, pk=request.POST["delete"])
-            with transaction.atomic():
-                # Removed only as it was shown: a question changed meanwhile is shown again.
-                removal = RoundQuestionForm(instance=row_locked(question))
-                if removal.is_unchanged_since(request.POST.get(REVISION_FIELD)):
-                    removal.instance.delete()
-                    messages.success(request, _("The question was removed."))
-                    return redirect("followup:round_questions", pk=round_.pk)
-            form = RoundQuestionForm()
+            removal = _question_remove(request, round_)
+            if removal is None:
+                return redirect("followup:round_questions", pk=round_.pk)
         else:
             form.instance.round = round_
             form.instance.position = round_.questions.count()
@@ -142,6 +137,23 @@ def round_questions(request: HttpRequest, pk: int) -> HttpResponse:
             "questions": [(q, RoundQuestionForm(instance=q, auto_id=False)) for q in questions],
         },
     )
+
+
+def _question_remove(request: HttpRequest, round_) -> RoundQuestionForm | None:
+    """Remove the posted question as it was shown. None when done (or already gone); else
+    the question changed meanwhile, and the form returned shows it as it reads now."""
+    chosen = request.POST["delete"]
+    question = round_.questions.filter(pk=chosen).first() if chosen.isdigit() else None
+    if question is None:
+        messages.info(request, _("The question was already removed."))
+        return None
+    with transaction.atomic():
+        removal = RoundQuestionForm(instance=row_locked(question))
+        if not removal.is_unchanged_since(request.POST.get(REVISION_FIELD)):
+            return removal
+        removal.instance.delete()
+    messages.success(request, _("The question was removed."))
+    return None
 
 
 @require_safe

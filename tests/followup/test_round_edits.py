@@ -142,7 +142,7 @@ def test_a_question_saved_from_an_old_page_is_refused_until_saved_again(question
     )
 
 
-def test_a_question_changed_by_both_shows_the_others_text_beside_yours(question, anna, bertil):
+def test_a_question_kind_changed_by_both_shows_the_others_by_its_label(question, anna, bertil):
     refused = both_changed(
         signed_in(anna),
         signed_in(bertil),
@@ -204,6 +204,19 @@ def test_questions_of_another_municipality_are_out_of_reach(question, other_muni
     outsider = signed_in(person(other_municipality, User.Role.COORDINATOR, "o", "O", "O"))
     url = reverse("followup:round_question_edit", args=[question.pk])
     assert outsider.get(url).status_code == 404
+
+
+def test_removing_a_question_someone_already_removed_says_so(question, round_, anna):
+    client = signed_in(anna)
+    url = reverse("followup:round_questions", args=[round_.pk])
+    data = {
+        "delete": question.pk,
+        "revision": client.get(url).context["questions"][0][1]["revision"].value(),
+    }
+    question.delete()
+    response = client.post(url, data, follow=True)
+    assert "Frågan var redan borttagen." in response.content.decode()
+    assert client.post(url, {"delete": "abc"}).status_code == 302  # never an error page
 
 
 # One actor's deadline ------------------------------------------------------------------------
