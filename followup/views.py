@@ -342,8 +342,12 @@ def round_edit(request: HttpRequest, pk: int) -> HttpResponse:
             row = row_locked(round_)
             form = RoundEditForm(request.POST, instance=row)
             if form.is_valid() and form.is_current():
-                services.round_update(round_=row, **form.cleaned_data)
-                messages.success(request, _("The follow-up round was saved."))
+                try:
+                    services.round_update(round_=row, **form.cleaned_data)
+                except ValidationError as error:  # closed meanwhile
+                    messages.error(request, " ".join(error.messages))
+                else:
+                    messages.success(request, _("The follow-up round was saved."))
                 return redirect("followup:round_dashboard", pk=round_.pk)
     else:
         form = RoundEditForm(instance=round_)
