@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from handlingskraft import numbers
 from handlingskraft.privacy import validate_no_personal_number
-from handlingskraft.revisions import canonical
+from handlingskraft.revisions import RevisionMixin, canonical
 from plans.models import Indicator
 from stats.models import AgeBand, Gender
 
@@ -317,7 +317,10 @@ class RoundForm(forms.ModelForm):
         return year
 
 
-class RoundQuestionForm(forms.ModelForm):
+class RoundQuestionForm(RevisionMixin, forms.ModelForm):
+    """A question of the coordinator's own: added to an open round, or changed while nobody
+    has answered it."""
+
     class Meta:
         model = RoundQuestion
         fields = ["text", "kind", "choices", "required"]
@@ -331,10 +334,20 @@ class ReturnForm(forms.Form):
     )
 
 
-class DeadlineForm(forms.Form):
+class DeadlineForm(RevisionMixin, forms.Form):
+    """One questionnaire's deadline, checked against the one it was read at."""
+
     deadline = forms.DateField(
         label=_("New deadline"), widget=forms.DateInput(attrs={"type": "date"})
     )
+
+    def __init__(self, *args, questionnaire: Questionnaire, **kwargs):
+        self.questionnaire = questionnaire
+        kwargs.setdefault("initial", {"deadline": questionnaire.deadline})
+        super().__init__(*args, **kwargs)
+
+    def revision_row(self) -> Questionnaire:
+        return self.questionnaire
 
 
 class QuestionnaireForms:
@@ -476,3 +489,19 @@ def form_data(values: dict[Field, object], posted: QueryDict | None = None, name
     for name in names:
         data.setlist(name, posted.getlist(name) if posted is not None else [])
     return data
+
+
+class RoundEditForm(RevisionMixin, forms.ModelForm):
+    """What a coordinator may correct in an open round: the deadline, the message to the
+    reporters and the reminder days. The year and who answers were settled at opening."""
+
+    class Meta:
+        model = FollowUpRound
+        fields = ["deadline", "message", "reminder_days_before", "reminder_days_after"]
+        widgets = {"deadline": forms.DateInput(attrs={"type": "date"})}
+        help_texts = {
+            "deadline": _(
+                "Questionnaires that still have the round's deadline get the new one; a "
+                "deadline extended for one actor stays as it is."
+            )
+        }

@@ -3,7 +3,7 @@
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Max, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from organisations.models import Actor, User
@@ -19,6 +19,7 @@ from .models import (
     QuestionAnswer,
     Questionnaire,
     Reminder,
+    RoundQuestion,
 )
 
 
@@ -30,6 +31,21 @@ def rounds_of_municipality(user) -> QuerySet[FollowUpRound]:
 
 def round_for(user, pk: int) -> FollowUpRound:
     return get_object_or_404(rounds_of_municipality(user), pk=pk)
+
+
+def question_for(user, pk: int) -> RoundQuestion:
+    return get_object_or_404(
+        RoundQuestion.objects.select_related("round__version__plan"),
+        pk=pk,
+        round__version__plan__municipality_id=user.municipality_id,
+    )
+
+
+def questions_with_answers(round_: FollowUpRound) -> list[RoundQuestion]:
+    """The round's own questions, each with `answered`: whether anyone has answered it (then
+    it can no longer be changed)."""
+    answered = QuestionAnswer.objects.filter(question=OuterRef("pk"))
+    return list(round_.questions.annotate(answered=Exists(answered)))
 
 
 def questionnaires_visible_to(user) -> QuerySet[Questionnaire]:

@@ -386,3 +386,33 @@ def reminders_send(*, today: date, send) -> list[Reminder]:
             send(questionnaire, key, recipients)
         sent.append(reminder)
     return sent
+
+
+@transaction.atomic
+def round_update(
+    *,
+    round_: FollowUpRound,
+    deadline: date,
+    message: str,
+    reminder_days_before: str,
+    reminder_days_after: str,
+) -> FollowUpRound:
+    """Correct an open round's deadline, message or reminder days. Questionnaires that still
+    have the round's deadline follow a new one, and their reminders start over; a deadline
+    extended for one actor stays."""
+    if not round_.is_open:
+        raise ValidationError(_("A closed round can no longer be changed."))
+    previous = FollowUpRound.objects.values_list("deadline", flat=True).get(pk=round_.pk)
+    round_.deadline = deadline
+    round_.message = message
+    round_.reminder_days_before = reminder_days_before
+    round_.reminder_days_after = reminder_days_after
+    round_.full_clean()
+    round_.save()
+    if deadline != previous:
+        following = list(round_.questionnaires.filter(deadline=previous))
+        for questionnaire in following:
+            questionnaire.deadline = deadline
+        bulk_update_with_history(following, Questionnaire, ["deadline"])
+        Reminder.objects.filter(questionnaire__in=following).delete()
+    return round_

@@ -10,6 +10,8 @@ urlpatterns = [
     path("rounds/<int:pk>/status.xlsx", views.round_export, name="round_export"),
     path("rounds/<int:pk>/close/", views.round_close, name="round_close"),
     path("rounds/<int:pk>/questions/", views.round_questions, name="round_questions"),
+    path("rounds/<int:pk>/edit/", views.round_edit, name="round_edit"),
+    path("questions/<int:pk>/edit/", views.round_question_edit, name="round_question_edit"),
     path("followup/mine/", views.my_questionnaires, name="my_questionnaires"),
     path("questionnaires/<int:pk>/", views.questionnaire, name="questionnaire"),
     path(

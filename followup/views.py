@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.forms import RadioSelect
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -10,7 +11,14 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
-from handlingskraft.revisions import canonical, digest, digests_decode, digests_encode
+from handlingskraft.revisions import (
+    REVISION_FIELD,
+    canonical,
+    digest,
+    digests_decode,
+    digests_encode,
+    row_locked,
+)
 from organisations.permissions import (
     can_answer,
     can_review_followup,
@@ -29,6 +37,7 @@ from .forms import (
     DeadlineForm,
     QuestionnaireForms,
     ReturnForm,
+    RoundEditForm,
     RoundForm,
     RoundQuestionForm,
     form_data,
@@ -111,18 +120,22 @@ def round_close(request: HttpRequest, pk: int) -> HttpResponse:
 @coordinator_required
 def round_questions(request: HttpRequest, pk: int) -> HttpResponse:
     round_ = queries.round_for(request.user, pk)
-    form = RoundQuestionForm(request.POST or None)
+    adding = request.method == "POST" and "delete" not in request.POST
+    form = RoundQuestionForm(request.POST if adding else None)
+    removal = None
     if request.method == "POST" and round_.is_open:
         if "delete" in request.POST:
-            round_.questions.filter(pk=request.POST["delete"]).delete()
-            messages.success(request, _("The question was removed."))
-            return redirect("followup:round_questions", pk=round_.pk)
-        form.instance.round = round_
-        form.instance.position = round_.questions.count()
-        if form.is_valid():
-            form.save()
-            messages.success(request, _("The question was added to every questionnaire."))
-            return redirect("followup:round_questions", pk=round_.pk)
+            removal = _question_remove(request, round_)
+            if removal is None:
+                return redirect("followup:round_questions", pk=round_.pk)
+        else:
+            form.instance.round = round_
+            form.instance.position = round_.questions.count()
+            if form.is_valid():
+                form.save()
+                messages.success(request, _("The question was added to every questionnaire."))
+                return redirect("followup:round_questions", pk=round_.pk)
+    questions = queries.questions_with_answers(round_)
     return render(
         request,
         "followup/round_questions.html",
@@ -130,9 +143,28 @@ def round_questions(request: HttpRequest, pk: int) -> HttpResponse:
             "round": round_,
             "version": round_.version,
             "form": form,
-            "questions": round_.questions.all(),
+            "removal": removal,
+            # Each question's removal carries the revision it was shown at.
+            "questions": [(q, RoundQuestionForm(instance=q, auto_id=False)) for q in questions],
         },
     )
+
+
+def _question_remove(request: HttpRequest, round_) -> RoundQuestionForm | None:
+    """Remove the posted question as it was shown. None when done (or already gone); else
+    the question changed meanwhile, and the form returned shows it as it reads now."""
+    chosen = request.POST["delete"]
+    question = round_.questions.filter(pk=chosen).first() if chosen.isdigit() else None
+    if question is None:
+        messages.info(request, _("The question was already removed."))
+        return None
+    with transaction.atomic():
+        removal = RoundQuestionForm(instance=row_locked(question))
+        if not removal.is_unchanged_since(request.POST.get(REVISION_FIELD)):
+            return removal
+        removal.instance.delete()
+    messages.success(request, _("The question was removed."))
+    return None
 
 
 @require_safe
@@ -453,23 +485,99 @@ def questionnaire_approve(request: HttpRequest, pk: int) -> HttpResponse:
 @coordinator_required
 def questionnaire_deadline(request: HttpRequest, pk: int) -> HttpResponse:
     questionnaire = queries.questionnaire_for(request.user, pk)
-    form = DeadlineForm(request.POST or None, initial={"deadline": questionnaire.deadline})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.questionnaire_extend_deadline(
-                questionnaire=questionnaire, deadline=form.cleaned_data["deadline"]
-            )
-        except ValidationError as error:
-            form.add_error("deadline", error)
-        else:
-            messages.success(
-                request,
-                _("%(actor)s now has until %(date)s.")
-                % {"actor": questionnaire.actor, "date": questionnaire.deadline},
-            )
-            return redirect("followup:round_dashboard", pk=questionnaire.round_id)
+    if request.method == "POST":
+        with transaction.atomic():
+            row = row_locked(questionnaire)
+            form = DeadlineForm(request.POST, questionnaire=row)
+            if form.is_valid() and form.is_current():
+                try:
+                    services.questionnaire_extend_deadline(
+                        questionnaire=row, deadline=form.cleaned_data["deadline"]
+                    )
+                except ValidationError as error:
+                    form.add_error("deadline", error)
+                else:
+                    messages.success(
+                        request,
+                        _("%(actor)s now has until %(date)s.")
+                        % {"actor": questionnaire.actor, "date": row.deadline},
+                    )
+                    return redirect("followup:round_dashboard", pk=questionnaire.round_id)
+    else:
+        form = DeadlineForm(questionnaire=questionnaire)
     return render(
         request,
         "followup/questionnaire_deadline.html",
         {"questionnaire": questionnaire, "form": form, "version": questionnaire.round.version},
     )
+
+
+# Correcting an open round and its questions ------------------------------------------------
+
+
+@coordinator_required
+def round_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    round_ = queries.round_for(request.user, pk)
+    if not round_.is_open:
+        messages.error(request, _("A closed round can no longer be changed."))
+        return redirect("followup:round_dashboard", pk=round_.pk)
+    if request.method == "POST":
+        with transaction.atomic():
+            row = row_locked(round_)
+            form = RoundEditForm(request.POST, instance=row)
+            if form.is_valid() and form.is_current():
+                try:
+                    services.round_update(round_=row, **form.cleaned_data)
+                except ValidationError as error:  # closed meanwhile
+                    messages.error(request, " ".join(error.messages))
+                else:
+                    messages.success(request, _("The follow-up round was saved."))
+                return redirect("followup:round_dashboard", pk=round_.pk)
+    else:
+        form = RoundEditForm(instance=round_)
+    return render(
+        request,
+        "followup/round_edit.html",
+        {"round": round_, "version": round_.version, "form": form},
+    )
+
+
+@coordinator_required
+def round_question_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    question = queries.question_for(request.user, pk)
+    round_ = question.round
+    if refused := _refuse_question_change(request, question):
+        return refused
+    if request.method == "POST":
+        with transaction.atomic():
+            row = row_locked(question)
+            if refused := _refuse_question_change(request, row):
+                return refused
+            form = RoundQuestionForm(request.POST, instance=row)
+            if form.is_valid() and form.is_current():
+                form.save()
+                messages.success(request, _("The question was saved."))
+                return redirect("followup:round_questions", pk=round_.pk)
+    else:
+        form = RoundQuestionForm(instance=question)
+    return render(
+        request,
+        "followup/round_question_form.html",
+        {"round": round_, "version": round_.version, "question": question, "form": form},
+    )
+
+
+def _refuse_question_change(request: HttpRequest, question) -> HttpResponse | None:
+    """A question is changed only in an open round and before anyone has answered it: an
+    answer must keep meaning what the reporter answered."""
+    if not question.round.is_open:
+        message = _("A closed round can no longer be changed.")
+    elif question.answers.exists():
+        message = _(
+            "Someone has already answered the question, so it can no longer be changed. "
+            "Remove it and add a new one instead."
+        )
+    else:
+        return None
+    messages.error(request, message)
+    return redirect("followup:round_questions", pk=question.round_id)

@@ -1,10 +1,12 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from handlingskraft.revisions import RevisionMixin
+
 from .models import Actor, User
 
 
-class ActorForm(forms.ModelForm):
+class ActorForm(RevisionMixin, forms.ModelForm):
     class Meta:
         model = Actor
         fields = ["name", "short_name", "kind", "parent"]
@@ -43,7 +45,7 @@ class ActorForm(forms.ModelForm):
         return name
 
 
-class UserForm(forms.ModelForm):
+class UserForm(RevisionMixin, forms.ModelForm):
     """An account in the administrator's own municipality. Only reporters answer for actors:
     a reporter needs at least one, other roles none."""
 

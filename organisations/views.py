@@ -10,6 +10,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
+from handlingskraft.revisions import REVISION_FIELD, row_locked
+
 from . import services
 from .forms import ActorForm, UserForm
 from .models import Actor, User
@@ -38,20 +40,34 @@ def actor_list(request: HttpRequest) -> HttpResponse:
 @actor_manager_required
 def actor_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     actor = get_object_or_404(Actor, pk=pk, municipality=request.user.municipality) if pk else None
-    form = ActorForm(request.POST or None, instance=actor, municipality=request.user.municipality)
-    if request.method == "POST" and form.is_valid():
-        saved = form.save()
-        messages.success(request, _("“%(name)s” was saved.") % {"name": saved.name})
-        return redirect("organisations:actor_list")
+    municipality = request.user.municipality
+    if request.method == "POST":
+        with transaction.atomic():
+            # An edit is checked against, and written to, the row as it is now.
+            row = row_locked(actor) if actor else None
+            form = ActorForm(request.POST, instance=row, municipality=municipality)
+            if form.is_valid() and form.is_current():
+                saved = form.save()
+                messages.success(request, _("“%(name)s” was saved.") % {"name": saved.name})
+                return redirect("organisations:actor_list")
+    else:
+        form = ActorForm(instance=actor, municipality=municipality)
     return render(request, "organisations/actor_form.html", {"form": form, "actor": actor})
 
 
 @actor_manager_required
 def actor_delete(request: HttpRequest, pk: int) -> HttpResponse:
     actor = get_object_or_404(Actor, pk=pk, municipality=request.user.municipality)
+    municipality = request.user.municipality
     if request.method == "POST":
         try:
-            actor.delete()
+            with transaction.atomic():
+                row = row_locked(actor)
+                form = ActorForm(instance=row, municipality=municipality)
+                if form.is_unchanged_since(request.POST.get(REVISION_FIELD)):
+                    row.delete()
+                    messages.success(request, _("“%(name)s” was deleted.") % {"name": actor.name})
+                    return redirect("organisations:actor_list")
         except ProtectedError:
             messages.error(
                 request,
@@ -62,9 +78,11 @@ def actor_delete(request: HttpRequest, pk: int) -> HttpResponse:
                 % {"name": actor.name},
             )
             return redirect("organisations:actor_list")
-        messages.success(request, _("“%(name)s” was deleted.") % {"name": actor.name})
-        return redirect("organisations:actor_list")
-    return render(request, "organisations/actor_confirm_delete.html", {"actor": actor})
+    else:
+        form = ActorForm(instance=actor, municipality=municipality)
+    return render(
+        request, "organisations/actor_confirm_delete.html", {"actor": actor, "form": form}
+    )
 
 
 @require_safe
@@ -83,24 +101,30 @@ def _own_user(request: HttpRequest, pk: int) -> User:
 @user_manager_required
 def user_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     account = _own_user(request, pk) if pk else None
-    form = UserForm(
-        request.POST or None,
-        instance=account,
-        municipality=request.user.municipality,
-        editor=request.user,
-    )
-    if request.method == "POST" and form.is_valid():
+    context = {"municipality": request.user.municipality, "editor": request.user}
+    if request.method == "POST":
         with transaction.atomic():
-            saved = form.save(commit=False)
-            if account is None:
-                saved.set_unusable_password()  # the person chooses one through the link
-            saved.save()
-            form.save_m2m()
-        messages.success(request, _("“%(name)s” was saved.") % {"name": saved})
-        if account is None and form.cleaned_data.get("send_password_link"):
-            _send_link(request, saved)
-        return redirect("organisations:user_list")
+            # An edit is checked against, and written to, the account as it is now.
+            row = row_locked(account) if account else None
+            form = UserForm(request.POST, instance=row, **context)
+            saved = _user_save(form) if form.is_valid() and form.is_current() else None
+        if saved:
+            messages.success(request, _("“%(name)s” was saved.") % {"name": saved})
+            if account is None and form.cleaned_data.get("send_password_link"):
+                _send_link(request, saved)
+            return redirect("organisations:user_list")
+    else:
+        form = UserForm(instance=account, **context)
     return render(request, "organisations/user_form.html", {"form": form, "account": account})
+
+
+def _user_save(form: UserForm) -> User:
+    saved = form.save(commit=False)
+    if saved.pk is None:
+        saved.set_unusable_password()  # the person chooses one through the link
+    saved.save()
+    form.save_m2m()
+    return saved
 
 
 def _send_link(request: HttpRequest, account: User) -> None:

@@ -5,6 +5,7 @@ from django.db.models import Q
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
+from handlingskraft.revisions import RevisionMixin
 from organisations.models import Actor
 
 from .models import YEAR_VALIDATORS, Activity, Goal, Indicator, PlanVersion, Term
@@ -47,7 +48,7 @@ class PlanCreateForm(forms.Form):
         return data
 
 
-class VersionForm(forms.ModelForm):
+class VersionForm(RevisionMixin, forms.ModelForm):
     class Meta:
         model = PlanVersion
         fields = [
@@ -64,7 +65,7 @@ class VersionForm(forms.ModelForm):
         widgets = {"decision_date": forms.DateInput(attrs={"type": "date"})}
 
 
-class AdoptForm(forms.ModelForm):
+class AdoptForm(RevisionMixin, forms.ModelForm):
     """Adopting records the decision: who decided, when, and under which paragraph."""
 
     class Meta:
@@ -90,7 +91,7 @@ class CopyForm(forms.Form):
     )
 
 
-class PlanItemForm(forms.ModelForm):
+class PlanItemForm(RevisionMixin, forms.ModelForm):
     """Shared by goals, indicators and activities: they live in one version and are numbered
     within it; a blank number gets the next free one."""
 
@@ -235,6 +236,15 @@ class ActivityForm(PlanItemForm):
         if self.instance.pk:
             self.fields["lead"].initial = self.instance.lead
             self.fields["co_actors"].initial = self.instance.co_actors
+
+    def stored_value(self, name: str):
+        # Who answers for the activity is held in its Responsibility rows.
+        if name == "lead":
+            lead = self.instance.lead
+            return lead.pk if lead else None
+        if name == "co_actors":
+            return {actor.pk for actor in self.instance.co_actors}
+        return super().stored_value(name)
 
     def clean(self):
         data = super().clean()

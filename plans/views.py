@@ -3,6 +3,7 @@ services and queries."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import Count, Model, Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -12,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
+from handlingskraft.revisions import REVISION_FIELD, row_locked
 from organisations.permissions import can_write_plans, coordinator_required, member_required
 
 from . import queries, services
@@ -200,11 +202,18 @@ def version_edit(request: HttpRequest, pk: int) -> HttpResponse:
     version = queries.version_for(request.user, pk)
     if locked := _refuse_if_locked(request, version):
         return locked
-    form = VersionForm(request.POST or None, instance=version)
-    if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, _("The version was saved."))
-        return _overview(version)
+    if request.method == "POST":
+        with transaction.atomic():
+            row = row_locked(version)
+            if locked := _refuse_if_locked(request, row):
+                return locked
+            form = VersionForm(request.POST, instance=row)
+            if form.is_valid() and form.is_current():
+                form.save()
+                messages.success(request, _("The version was saved."))
+                return _overview(version)
+    else:
+        form = VersionForm(instance=version)
     return render(request, "plans/version_form.html", {"form": form, "version": version})
 
 
@@ -213,16 +222,25 @@ def version_adopt(request: HttpRequest, pk: int) -> HttpResponse:
     version = queries.version_for(request.user, pk)
     if locked := _refuse_if_locked(request, version):
         return locked
-    form = AdoptForm(request.POST or None, instance=version)
     problems = services.version_adoption_problems(version)
-    if request.method == "POST" and form.is_valid() and not problems:
-        try:
-            services.plan_version_adopt(version=version, **form.cleaned_data)
-        except ValidationError as error:
-            problems = error.messages
-        else:
-            messages.success(request, _("The version is adopted. It can no longer be changed."))
-            return _overview(version)
+    if request.method == "POST":
+        with transaction.atomic():
+            row = row_locked(version)
+            if locked := _refuse_if_locked(request, row):
+                return locked
+            form = AdoptForm(request.POST, instance=row)
+            if form.is_valid() and form.is_current() and not problems:
+                try:
+                    services.plan_version_adopt(version=row, **form.cleaned_data)
+                except ValidationError as error:
+                    problems = error.messages
+                else:
+                    messages.success(
+                        request, _("The version is adopted. It can no longer be changed.")
+                    )
+                    return _overview(version)
+    else:
+        form = AdoptForm(instance=version)
     return render(
         request,
         "plans/version_adopt.html",
@@ -251,18 +269,27 @@ def version_delete(request: HttpRequest, pk: int) -> HttpResponse:
     if locked := _refuse_if_locked(request, version):
         return locked
     if request.method == "POST":
-        plan = version.plan
-        version.delete()
-        if not plan.versions.exists():
-            plan.delete()
-        messages.success(request, _("The draft was deleted."))
-        return redirect("plans:home")
+        with transaction.atomic():
+            row = row_locked(version)
+            if locked := _refuse_if_locked(request, row):
+                return locked
+            form = VersionForm(instance=row)
+            if form.is_unchanged_since(request.POST.get(REVISION_FIELD)):
+                plan = row.plan
+                row.delete()
+                if not plan.versions.exists():
+                    plan.delete()
+                messages.success(request, _("The draft was deleted."))
+                return redirect("plans:home")
+    else:
+        form = VersionForm(instance=version)
     return render(
         request,
         "plans/confirm_delete.html",
         {
             "version": version,
             "object": version,
+            "form": form,
             "cancel_url": reverse("plans:version_overview", args=[pk]),
         },
     )
@@ -301,21 +328,18 @@ def _item_form(request: HttpRequest, version: PlanVersion, model, item=None) -> 
         initial["goal"] = request.GET["goal"]
     if item is None and model is Goal and request.GET.get("parent"):
         initial["parent"] = request.GET["parent"]
-    form = ITEM_FORMS[model](request.POST or None, instance=item, version=version, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        saved = form.save(commit=False)
-        if item is None:
-            saved.position = services.next_position(services.siblings(saved))
-        saved.save()
-        form.save_m2m()
-        if model is Activity:
-            services.activity_set_responsibilities(
-                activity=saved,
-                lead=form.cleaned_data["lead"],
-                co_actors=list(form.cleaned_data["co_actors"]),
-            )
-        messages.success(request, _("“%(item)s” was saved.") % {"item": saved})
-        return _back_to(saved)
+    form_class = ITEM_FORMS[model]
+    if request.method == "POST":
+        with transaction.atomic():
+            # An edit is checked against, and written to, the row as it is now.
+            row = row_locked(item) if item else None
+            form = form_class(request.POST, instance=row, version=version, initial=initial)
+            if form.is_valid() and form.is_current():
+                saved = _item_save(form, model)
+                messages.success(request, _("“%(item)s” was saved.") % {"item": saved})
+                return _back_to(saved)
+    else:
+        form = form_class(instance=item, version=version, initial=initial)
     return render(
         request,
         "plans/item_form.html",
@@ -323,14 +347,35 @@ def _item_form(request: HttpRequest, version: PlanVersion, model, item=None) -> 
     )
 
 
+def _item_save(form, model):
+    saved = form.save(commit=False)
+    if saved.pk is None:
+        saved.position = services.next_position(services.siblings(saved))
+    saved.save()
+    form.save_m2m()
+    if model is Activity:
+        services.activity_set_responsibilities(
+            activity=saved,
+            lead=form.cleaned_data["lead"],
+            co_actors=list(form.cleaned_data["co_actors"]),
+        )
+    return saved
+
+
 def _item_delete(request: HttpRequest, model, pk: int) -> HttpResponse:
     item, version = _item(request, model, pk)
     if locked := _refuse_if_locked(request, version):
         return locked
     if request.method == "POST":
-        item.delete()
-        messages.success(request, _("“%(item)s” was deleted.") % {"item": item})
-        return redirect("plans:version_by_goal", pk=version.pk)
+        with transaction.atomic():
+            row = row_locked(item)
+            form = ITEM_FORMS[model](instance=row, version=version)
+            if form.is_unchanged_since(request.POST.get(REVISION_FIELD)):
+                row.delete()
+                messages.success(request, _("“%(item)s” was deleted.") % {"item": item})
+                return redirect("plans:version_by_goal", pk=version.pk)
+    else:
+        form = ITEM_FORMS[model](instance=item, version=version)
     consequences = []
     if model is Goal:
         consequences = Goal.objects.filter(pk=pk).aggregate(
@@ -344,6 +389,7 @@ def _item_delete(request: HttpRequest, model, pk: int) -> HttpResponse:
         {
             "version": version,
             "object": item,
+            "form": form,
             "consequences": consequences,
             "cancel_url": reverse("plans:version_by_goal", args=[version.pk]),
         },

@@ -1,12 +1,13 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from handlingskraft.revisions import RevisionMixin
 from organisations.models import Actor
 
 from .models import PlanTextSection
 
 
-class TextSectionForm(forms.ModelForm):
+class TextSectionForm(RevisionMixin, forms.ModelForm):
     class Meta:
         model = PlanTextSection
         fields = ["title", "body"]

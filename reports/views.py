@@ -10,6 +10,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone, translation
@@ -19,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from followup.queries import round_for
+from handlingskraft.revisions import REVISION_FIELD, row_locked
 from organisations.permissions import (
     can_review_followup,
     can_write_plans,
@@ -254,11 +256,22 @@ def _editable_version(request: HttpRequest, pk: int):
 
 
 def _text_form(request: HttpRequest, version, section=None) -> HttpResponse:
-    form = TextSectionForm(request.POST or None, instance=section)
-    if request.method == "POST" and form.is_valid():
-        services.text_section_save(version=version, section=section, **form.cleaned_data)
-        messages.success(request, _("The text was saved."))
-        return redirect("reports:version_documents", pk=version.pk)
+    if request.method == "POST":
+        with transaction.atomic():
+            # An edit is checked against, and written to, the text as it is now.
+            row = row_locked(section) if section else None
+            form = TextSectionForm(request.POST, instance=row)
+            if form.is_valid() and form.is_current():
+                services.text_section_save(
+                    version=version,
+                    section=row,
+                    title=form.cleaned_data["title"],
+                    body=form.cleaned_data["body"],
+                )
+                messages.success(request, _("The text was saved."))
+                return redirect("reports:version_documents", pk=version.pk)
+    else:
+        form = TextSectionForm(instance=section)
     return render(
         request,
         "reports/text_section_form.html",
@@ -286,11 +299,19 @@ def text_section_delete(request: HttpRequest, pk: int) -> HttpResponse:
     if refused:
         return refused
     if request.method == "POST":
-        services.text_section_delete(section=section)
-        messages.success(request, _("“%(title)s” was deleted.") % {"title": section.title})
-        return redirect("reports:version_documents", pk=version.pk)
+        with transaction.atomic():
+            row = row_locked(section)
+            form = TextSectionForm(instance=row)
+            if form.is_unchanged_since(request.POST.get(REVISION_FIELD)):
+                services.text_section_delete(section=row)
+                messages.success(request, _("“%(title)s” was deleted.") % {"title": row.title})
+                return redirect("reports:version_documents", pk=version.pk)
+    else:
+        form = TextSectionForm(instance=section)
     return render(
-        request, "reports/text_section_delete.html", {"section": section, "version": version}
+        request,
+        "reports/text_section_delete.html",
+        {"section": section, "version": version, "form": form},
     )
 
 

@@ -39,7 +39,7 @@ from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from followup.models import FollowUpRound
+from followup.models import FollowUpRound, RoundQuestion
 from organisations.models import User
 from plans.models import Activity, Goal, Indicator, Plan, PlanVersion
 from plans.services import plan_create
@@ -73,7 +73,7 @@ class Case:
     target: str | None = None  # a key of the world below, whose pk is the URL's `pk`
     kwargs: dict = field(default_factory=dict)  # other URL arguments, literally
     query: str = ""  # a query string, with {placeholders} for keys of the world
-    data: str | None = None  # a key of _post_data()
+    data: str | None = None  # a key of _post_data(), or "confirmed" (see _confirmed)
 
     def expected(self, method: str) -> dict[str, str]:
         answers = (self.get if method == "GET" else self.post).split()
@@ -133,7 +133,7 @@ MATRIX: dict[str, list[Case]] = {
         get=                        "login  403    403    403    200    200    404",
         post=                       "login  403    403    403    200    200    404")],
     "organisations:actor_delete": [Case(
-        target="actor",
+        target="actor", data="confirmed",
         get=                        "login  403    403    403    200    200    404",
         post=                       "login  403    403    403    302    302    404")],
     # Users: the administrator's, in its own municipality (another municipality's: 404, tested
@@ -223,7 +223,7 @@ MATRIX: dict[str, list[Case]] = {
         get=                        "login  403    403    403    200    403    404",
         post=                       "login  403    403    403    302    403    404")],
     "plans:version_delete": [
-        Case(target="draft",
+        Case(target="draft", data="confirmed",
         get=                        "login  403    403    403    200    403    404",
         post=                       "login  403    403    403    302    403    404"),
         Case(target="adopted",
@@ -250,7 +250,7 @@ MATRIX: dict[str, list[Case]] = {
     },
     **{
         f"plans:{kind}_delete": [
-            Case(target=f"{kind}_in_draft",
+            Case(target=f"{kind}_in_draft", data="confirmed",
             get=                    "login  403    403    403    200    403    404",
             post=                   "login  403    403    403    302    403    404"),
             Case(target=f"{kind}_in_adopted",
@@ -339,6 +339,15 @@ MATRIX: dict[str, list[Case]] = {
         post=                       "login  403    403    403    302    403    404")],
     "followup:round_questions": [Case(
         target="round",
+        get=                        "login  403    403    403    200    403    404",
+        post=                       "login  403    403    403    200    403    404")],
+    # Correcting an open round, and a question of its own that nobody has answered yet.
+    "followup:round_edit": [Case(
+        target="round",
+        get=                        "login  403    403    403    200    403    404",
+        post=                       "login  403    403    403    200    403    404")],
+    "followup:round_question_edit": [Case(
+        target="question",
         get=                        "login  403    403    403    200    403    404",
         post=                       "login  403    403    403    200    403    404")],
     "followup:my_questionnaires": [Case(
@@ -457,7 +466,7 @@ MATRIX: dict[str, list[Case]] = {
         get=                        "login  403    403    403    200    403    404",
         post=                       "login  403    403    403    200    403    404")],
     "reports:text_section_delete": [Case(
-        target="text_in_draft",
+        target="text_in_draft", data="confirmed",
         get=                        "login  403    403    403    200    403    404",
         post=                       "login  403    403    403    302    403    404")],
     "reports:text_section_move": [Case(
@@ -483,6 +492,14 @@ def _post_data(world: dict) -> dict[str, dict]:
             "role": "reader",
         },
     }
+
+
+def _confirmed(world: dict, url: str) -> dict:
+    """What a confirmation page sends back when confirmed: the revision of the row it shows
+    (a confirmation without it is asked again, answering 200)."""
+    client = Client()
+    client.cookies = SimpleCookie({settings.SESSION_COOKIE_NAME: world["sessions"]["coordinator"]})
+    return {"revision": client.get(url).context["form"]["revision"].value()}
 
 
 def resolver_names() -> tuple[set[str], list[str]]:
@@ -572,6 +589,9 @@ def world(django_db_setup, django_db_blocker):
             "own_statistic": Statistic.objects.get(municipality=adopted.plan.municipality),
             "national_statistic": Statistic.objects.filter(municipality=None).first(),
             "round": round_,
+            "question": RoundQuestion.objects.create(
+                round=round_, text="Hur många möten tog upp planen?", kind="number"
+            ),
             "questionnaire_a_draft": a_draft,
             "questionnaire_b_submitted": b_submitted,
             "published_report": report_publish(round_=round_, user=users["coordinator"]),
@@ -617,7 +637,10 @@ CASES = [
 def test_who_may_open_the_url(world, db, name, index, case):
     kwargs = {"pk": world[case.target], **case.kwargs} if case.target else case.kwargs
     url = reverse(name, kwargs=kwargs) + case.query.format(**world)
-    data = _post_data(world)[case.data] if case.data else {}
+    if case.data == "confirmed":
+        data = _confirmed(world, url)
+    else:
+        data = _post_data(world)[case.data] if case.data else {}
     wrong = []
     for method in ("GET", "POST"):
         for role, expected in case.expected(method).items():

@@ -8,9 +8,11 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
+from followup.models import RoundQuestion
 from organisations.models import User
 from organisations.services import password_link
 from plans.demo import DEMO_PASSWORD
+from plans.models import Activity, Goal
 
 from .conftest import DESKTOP, NARROW, tab_to, url
 from .session_steps import session_ends, session_left
@@ -58,11 +60,30 @@ def submit_questionnaire(page):
     page.wait_for_load_state()
 
 
+def clear_and_submit(page):
+    page.fill("#id_deadline", "")
+    submit_empty(page)
+
+
 def upload_a_bad_file(page):
     page.set_input_files(
         "#id_file", files=[{"name": "plan.json", "mimeType": "application/json", "buffer": b"{}"}]
     )
     submit_empty(page)
+
+
+def changed_meanwhile(model, pk: int, **values):
+    """An action: change the row behind the page's back, then send the page's form, so that
+    it comes back refused with both people's values."""
+
+    def action(page):
+        if page.locator("#id_title").count():
+            page.fill("#id_title", "Min egen rubrik")
+        model.objects.filter(pk=pk).update(**values)
+        submit_empty(page)
+        expect(page.locator("#conflict-summary")).to_be_visible()
+
+    return action
 
 
 def pages(role: str, demo) -> list[tuple[str, str, int, object]]:
@@ -168,8 +189,25 @@ def pages(role: str, demo) -> list[tuple[str, str, int, object]]:
             ("import, problems", url("exchange:plan_import", demo.plan), 200, upload_a_bad_file),
             ("new text", url("reports:text_section_create", draft), 200, None),
             ("new text, empty", url("reports:text_section_create", draft), 200, submit_empty),
+            (
+                "edit activity, saved meanwhile by someone else",
+                url("plans:activity_edit", demo.activity_in_draft),
+                200,
+                changed_meanwhile(
+                    Activity, demo.activity_in_draft, title="Någon annans rubrik", description="Ny"
+                ),
+            ),
+            (
+                "delete goal, changed meanwhile",
+                url("plans:goal_delete", demo.goal_in_draft),
+                200,
+                changed_meanwhile(Goal, demo.goal_in_draft, description="Ändrad av någon annan"),
+            ),
         ]
     if role == "coordinator_followup":
+        question, _created = RoundQuestion.objects.get_or_create(
+            round_id=demo.round, text="Hur många möten tog upp planen?", defaults={"kind": "number"}
+        )
         return [
             ("follow-up tab", url("followup:version_rounds", adopted), 200, None),
             ("open a round", url("followup:round_create", adopted), 200, None),
@@ -179,6 +217,14 @@ def pages(role: str, demo) -> list[tuple[str, str, int, object]]:
             ("published reports", url("reports:plan_reports", demo.plan), 200, None),
             ("event log", url("records:events"), 200, None),
             ("questions of your own", url("followup:round_questions", demo.round), 200, None),
+            ("change a question", url("followup:round_question_edit", question.pk), 200, None),
+            ("change the round", url("followup:round_edit", demo.round), 200, None),
+            (
+                "change the round, empty",
+                url("followup:round_edit", demo.round),
+                200,
+                clear_and_submit,
+            ),
             (
                 "extend deadline",
                 url("followup:questionnaire_deadline", q["Socialförvaltningen"]),

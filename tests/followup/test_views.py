@@ -9,6 +9,7 @@ from organisations.models import Actor, User
 from stats.models import Statistic, StatisticAssignment
 from tests.builders import make_actor, make_user
 from tests.conftest import queries_for, signed_in
+from tests.plans.two_people import revision_of
 
 from .conftest import OPENS, adopted_plan
 
@@ -307,10 +308,9 @@ def test_reporters_see_only_their_own_actors_questionnaires(
 
 def test_extending_a_deadline_for_one_actor(round_, coordinator):
     questionnaire = questionnaire_of(round_, "Polisen")
-    signed_in(coordinator).post(
-        reverse("followup:questionnaire_deadline", args=[questionnaire.pk]),
-        {"deadline": "2027-01-31"},
-    )
+    client = signed_in(coordinator)
+    url = reverse("followup:questionnaire_deadline", args=[questionnaire.pk])
+    client.post(url, {"deadline": "2027-01-31", "revision": revision_of(client, url)})
     questionnaire.refresh_from_db()
     assert questionnaire.deadline == date(2027, 1, 31)
     assert questionnaire_of(round_, "Utbildningsförvaltningen").deadline == date(2026, 12, 31)

@@ -11,6 +11,7 @@ from organisations.models import User
 from records.queries import user_history
 from tests.builders import PASSWORD, make_actor, make_user
 from tests.conftest import queries_for, signed_in
+from tests.plans.two_people import revision_of
 
 NEW_PASSWORD = "en-helt-ny-lösenfras-42"
 
@@ -139,9 +140,11 @@ def test_an_e_mail_address_belongs_to_one_account(other_municipality, admin_clie
 def test_an_administrator_changes_a_role_and_the_history_says_who(
     municipality, administrator, reporter, actor, admin_client
 ):
+    url = reverse("organisations:user_edit", args=[reporter.pk])
     response = admin_client.post(
-        reverse("organisations:user_edit", args=[reporter.pk]),
-        _account(username=reporter.username, role=User.Role.READER, actors=[]),
+        url,
+        _account(username=reporter.username, role=User.Role.READER, actors=[])
+        | {"revision": revision_of(admin_client, url)},
     )
     assert response.status_code == 302
     reporter.refresh_from_db()

@@ -4,6 +4,7 @@ from organisations.models import Actor, User
 from plans.models import Activity
 from tests.builders import PASSWORD, make_actor, make_plan, make_user
 from tests.conftest import queries_for, signed_in
+from tests.plans.two_people import revision_of
 
 
 def test_sign_in_page_is_open_and_signs_in(client, coordinator):
@@ -76,7 +77,8 @@ def test_an_actor_cannot_be_placed_under_its_own_unit(municipality, coordinator_
 def test_an_actor_with_responsibilities_is_not_deleted(municipality, coordinator_client):
     actor = make_actor(municipality, "Socialnämnden")
     make_plan(municipality, actors=[actor])
-    response = coordinator_client.post(reverse("organisations:actor_delete", args=[actor.pk]))
+    url = reverse("organisations:actor_delete", args=[actor.pk])
+    response = coordinator_client.post(url, {"revision": revision_of(coordinator_client, url)})
     assert response.status_code == 302
     assert Actor.objects.filter(pk=actor.pk).exists()
     assert Activity.objects.get().lead == actor

@@ -5,6 +5,7 @@ from organisations.models import Actor, User
 from plans.models import Activity, Goal, Indicator, PlanVersion, Responsibility
 from tests.builders import make_actor, make_plan, make_user, term
 from tests.conftest import queries_for, signed_in
+from tests.plans.two_people import revision_of
 
 LIST_PAGES = [
     "plans:version_overview",
@@ -242,13 +243,15 @@ def test_adopting_records_the_decision_and_supersedes_the_old_version(
     municipality, coordinator_client
 ):
     old = make_plan(municipality)
+    adopt = reverse("plans:version_adopt", args=[old.pk])
     coordinator_client.post(
-        reverse("plans:version_adopt", args=[old.pk]),
+        adopt,
         {
             "decided_by": "Kommunfullmäktige",
             "decision_date": "2025-02-10",
             "decision_paragraph": "§ 12",
             "diary_number": "KS 2024-1",
+            "revision": revision_of(coordinator_client, adopt),
         },
     )
     old.refresh_from_db()
@@ -259,9 +262,14 @@ def test_adopting_records_the_decision_and_supersedes_the_old_version(
     )
     new = PlanVersion.objects.get(label="2.0")
     assert response.url == reverse("plans:version_overview", args=[new.pk])
+    adopt = reverse("plans:version_adopt", args=[new.pk])
     coordinator_client.post(
-        reverse("plans:version_adopt", args=[new.pk]),
-        {"decided_by": "Kommunfullmäktige", "decision_date": "2027-02-10"},
+        adopt,
+        {
+            "decided_by": "Kommunfullmäktige",
+            "decision_date": "2027-02-10",
+            "revision": revision_of(coordinator_client, adopt),
+        },
     )
     old.refresh_from_db()
     new.refresh_from_db()

@@ -96,7 +96,8 @@ def test_a_deleted_activity_is_still_named_in_the_history(demo_coordinator, demo
     client = signed_in(demo_coordinator)
     activity = demo_draft.activities.order_by("code").last()
     label, lead = f"{activity.code} {activity.title}", activity.lead
-    assert client.post(reverse("plans:activity_delete", args=[activity.pk])).status_code == 302
+    url = reverse("plans:activity_delete", args=[activity.pk])
+    assert client.post(url, form_data(client.get(url))).status_code == 302
 
     response = client.get(history_url(demo_draft))
     deleted = {e.object for e in entries(response) if e.action == "deleted"}

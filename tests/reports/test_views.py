@@ -14,6 +14,7 @@ from reports.models import PlanTextSection
 from reports.services import report_publish
 from tests.builders import make_actor, make_plan, make_user
 from tests.conftest import queries_for
+from tests.plans.two_people import revision_of
 
 from .conftest import answer_round, signed_in
 from .reading import docx_headings
@@ -187,9 +188,11 @@ def test_the_coordinator_writes_the_introductory_texts_of_a_draft(draft, coordin
     client.post(create, {"title": "Bakgrund", "body": "Första stycket.\n\nAndra stycket."})
     client.post(create, {"title": "Syfte", "body": "Planens syfte."})
     background, purpose = PlanTextSection.objects.filter(version=draft).order_by("position")
+    edit = reverse("reports:text_section_edit", args=[purpose.pk])
     client.post(
-        reverse("reports:text_section_edit", args=[purpose.pk]),
-        {"title": "Syfte och omfattning", "body": "Planens syfte."},
+        edit,
+        {"title": "Syfte och omfattning", "body": "Planens syfte."}
+        | {"revision": revision_of(client, edit)},
     )
     client.post(reverse("reports:text_section_move", args=[purpose.pk]), {"direction": "up"})
     titles = list(
@@ -202,7 +205,8 @@ def test_the_coordinator_writes_the_introductory_texts_of_a_draft(draft, coordin
     headings = [text for style, text in docx_headings(response.content) if style == "Heading 1"]
     assert headings[:2] == ["Syfte och omfattning", "Bakgrund"]
 
-    client.post(reverse("reports:text_section_delete", args=[background.pk]))
+    delete = reverse("reports:text_section_delete", args=[background.pk])
+    client.post(delete, {"revision": revision_of(client, delete)})
     assert not PlanTextSection.objects.filter(pk=background.pk).exists()
 
 
