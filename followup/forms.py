@@ -279,6 +279,7 @@ class OwnQuestionsForm(forms.Form):
 class RoundForm(forms.ModelForm):
     class Meta:
         model = FollowUpRound
+        formfield_callback = numbers.number_formfield
         fields = [
             "year",
             "opens_on",

@@ -5,6 +5,7 @@ from django.db.models import Q
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
+from handlingskraft import numbers
 from handlingskraft.revisions import RevisionMixin
 from organisations.models import Actor
 
@@ -33,10 +34,10 @@ class PlanCreateForm(forms.Form):
         initial="1.0",
         help_text=_("E.g. 1.0 or 2025–2028."),
     )
-    valid_from = forms.IntegerField(
+    valid_from = numbers.IntegerField(
         label=_("Valid from (year)"), required=False, validators=YEAR_VALIDATORS
     )
-    valid_to = forms.IntegerField(
+    valid_to = numbers.IntegerField(
         label=_("Valid to (year)"), required=False, validators=YEAR_VALIDATORS
     )
 
@@ -51,6 +52,7 @@ class PlanCreateForm(forms.Form):
 class VersionForm(RevisionMixin, forms.ModelForm):
     class Meta:
         model = PlanVersion
+        formfield_callback = numbers.number_formfield
         fields = [
             "label",
             "valid_from",
@@ -159,6 +161,7 @@ class IndicatorForm(PlanItemForm):
 
     class Meta:
         model = Indicator
+        formfield_callback = numbers.number_formfield
         fields = [
             "goal",
             "code",
@@ -199,6 +202,7 @@ class ActivityForm(PlanItemForm):
 
     class Meta:
         model = Activity
+        formfield_callback = numbers.number_formfield
         fields = [
             "goal",
             "code",
