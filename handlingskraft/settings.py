@@ -99,6 +99,23 @@ DATABASES = {
         conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "60")),
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The embedded database (the demo, small installs; production is PostgreSQL) used by
+    # several people at once: every server process writes the same file, one at a time
+    # (README: "The embedded database"; measured by `manage.py bench_autosave`).
+    DATABASES["default"]["OPTIONS"] = {
+        # A write transaction takes the write lock at BEGIN, waiting its turn there. Deferred,
+        # a transaction that read first fails at once with "database is locked" when it wants
+        # to write after another writer, as waiting could deadlock.
+        "transaction_mode": "IMMEDIATE",
+        # Seconds a writer waits for the lock before giving up: well beyond the longest write
+        # transaction, so writers queue rather than fail.
+        "timeout": 30,
+        # WAL: readers never wait for the writer, nor the writer for readers. NORMAL: a commit
+        # writes the log without waiting for the disk each time; safe with WAL (a power cut
+        # may undo the last commits, never corrupt the file).
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "organisations.User"
