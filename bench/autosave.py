@@ -28,6 +28,8 @@ from stats.models import Gender
 
 FORM_ID = "questionnaire-form"
 CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+VERSION_PATH = re.compile(r"/versions/(\d+)/")
+LONG_WRITES = ("copy", "delete")
 NUMBER_GENDER = Gender.WOMEN  # the number each person changes: participants, women
 
 
@@ -49,10 +51,16 @@ class Person:
 @dataclass
 class Request:
     person: str
-    kind: str  # "sign-in", "page" or "save"
+    kind: str  # "sign-in", "page", "save"; the coordinator's "copy" and "delete"
     status: int  # 0: no answer (refused, reset or timed out)
+    started: float  # time.perf_counter() when sent
     seconds: float
     problem: str = ""
+
+    def overlaps(self, other: "Request") -> bool:
+        return self.started < other.started + other.seconds and other.started < (
+            self.started + self.seconds
+        )
 
 
 @dataclass
@@ -168,7 +176,7 @@ class Browser:
         self.outcome, self.person, self.lock = outcome, person, lock
 
     def request(self, kind: str, method: str, path: str, form=None, headers=None):
-        """(status, body); status 0 when the server did not answer."""
+        """(status, body, Location header); status 0 when the server did not answer."""
         headers = dict(headers or {})
         if self.cookies:
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
@@ -183,30 +191,34 @@ class Browser:
             response = connection.getresponse()
             content = response.read().decode("utf-8", "replace")
             status, problem = response.status, ""
+            location = response.headers.get("Location", "")
             for header in response.headers.get_all("Set-Cookie") or []:
                 cookie = SimpleCookie()
                 cookie.load(header)
                 for name, morsel in cookie.items():
                     self.cookies[name] = morsel.value
         except OSError as error:
-            status, content, problem = 0, "", f"{type(error).__name__}: {error}"
+            status, content, location = 0, "", ""
+            problem = f"{type(error).__name__}: {error}"
         finally:
             connection.close()
         seconds = time.perf_counter() - started
         with self.lock:
-            self.outcome.requests.append(Request(self.person, kind, status, seconds, problem))
-        return status, content
+            self.outcome.requests.append(
+                Request(self.person, kind, status, started, seconds, problem)
+            )
+        return status, content, location
 
 
 def sign_in(browser: Browser, username: str) -> bool:
     """Through the sign-in page, as a person does: its form's token, user name and password."""
     path = reverse("login")
-    status, page = browser.request("sign-in", "GET", path)
+    status, page, _location = browser.request("sign-in", "GET", path)
     token = CSRF_INPUT.search(page) if status == 200 else None
     if not token:
         return False
     form = {"csrfmiddlewaretoken": token[1], "username": username, "password": PASSWORD}
-    status, _page = browser.request("sign-in", "POST", path, form=form)
+    status, _page, _location = browser.request("sign-in", "POST", path, form=form)
     return status == 302
 
 
@@ -229,7 +241,7 @@ def _person_steps(
     path = reverse("followup:questionnaire", args=[person.questionnaire])
     for step in range(steps):
         time.sleep(rng.uniform(0, pause))
-        status, page = browser.request("page", "GET", path)
+        status, page, _location = browser.request("page", "GET", path)
         fields = form_fields(page) if status == 200 else None
         if not fields:
             continue
@@ -247,18 +259,77 @@ def _person_steps(
             if name != person.number_name
         ] + [(person.number_name, str(number))]
         time.sleep(rng.uniform(0, pause))
-        status, _answer = browser.request(
+        status, _answer, _location = browser.request(
             "save", "POST", path, form=form, headers={"HX-Request": "true"}
         )
         if status == 200:
             acknowledged.append((text, number))
 
 
-def autosave_load(base: str, people: list[Person], *, steps: int, pause: float, seed: int):
-    """Every person's steps at once, one thread each."""
+@dataclass
+class LongWrites:
+    """A coordinator who, while the people answer, copies a big adopted plan version into a
+    new draft and deletes that draft again, `cycles` times: the longest writes a page starts."""
+
+    username: str
+    version: int
+    cycles: int
+    gap: float = 2.0  # seconds before each copy and each delete
+
+
+def _long_writes(
+    base: str,
+    writes: LongWrites,
+    *,
+    outcome: Outcome,
+    lock: threading.Lock,
+    start: threading.Barrier,
+    done: threading.Event,
+) -> None:
+    browser = Browser(base, outcome, writes.username, lock)
+    start.wait()
+    if not sign_in(browser, writes.username):
+        return
+
+    def post(kind: str, path: str, form: dict) -> str:
+        """The form's page, then the form sent: where it redirected to."""
+        status, page, _location = browser.request("page", "GET", path)
+        token = CSRF_INPUT.search(page) if status == 200 else None
+        if not token:
+            return ""
+        status, _page, location = browser.request(
+            kind, "POST", path, form={"csrfmiddlewaretoken": token[1], **form}
+        )
+        return location if status == 302 else ""
+
+    for cycle in range(writes.cycles):
+        if done.wait(writes.gap):
+            return
+        location = post(
+            "copy", reverse("plans:version_copy", args=[writes.version]), {"label": f"L{cycle}"}
+        )
+        if not (draft := VERSION_PATH.search(location)):
+            continue
+        if done.wait(writes.gap):
+            return
+        post("delete", reverse("plans:version_delete", args=[int(draft[1])]), {})
+
+
+def autosave_load(
+    base: str,
+    people: list[Person],
+    *,
+    steps: int,
+    pause: float,
+    seed: int,
+    long_writes: LongWrites | None = None,
+) -> Outcome:
+    """Every person's steps at once, one thread each, and the coordinator's long writes in
+    another thread while they last."""
     outcome = Outcome()
     lock = threading.Lock()
-    start = threading.Barrier(len(people))
+    start = threading.Barrier(len(people) + (1 if long_writes else 0))
+    done = threading.Event()
     threads = [
         threading.Thread(
             target=_person_steps,
@@ -274,12 +345,23 @@ def autosave_load(base: str, people: list[Person], *, steps: int, pause: float, 
         )
         for index, person in enumerate(people)
     ]
+    coordinator = None
+    if long_writes:
+        coordinator = threading.Thread(
+            target=_long_writes,
+            args=(base, long_writes),
+            kwargs={"outcome": outcome, "lock": lock, "start": start, "done": done},
+        )
+        coordinator.start()
     started = time.perf_counter()
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
     outcome.seconds = time.perf_counter() - started
+    done.set()
+    if coordinator:
+        coordinator.join()
     return outcome
 
 
@@ -313,7 +395,9 @@ def lost_answers(people: list[Person], outcome: Outcome) -> tuple[list[str], lis
 def figures(outcome: Outcome) -> dict:
     """Counts by kind and status, and latencies, of everything the people asked."""
     by_kind = {}
-    for kind in ("sign-in", "page", "save"):
+    kinds = ["sign-in", "page", "save"]
+    kinds += [kind for kind in LONG_WRITES if any(r.kind == kind for r in outcome.requests)]
+    for kind in kinds:
         done = [r for r in outcome.requests if r.kind == kind]
         times = sorted(r.seconds * 1000 for r in done)
         by_kind[kind] = {
@@ -324,6 +408,8 @@ def figures(outcome: Outcome) -> dict:
             "max_ms": times[-1] if times else 0.0,
         }
     requests = outcome.requests
+    long = [r for r in requests if r.kind in LONG_WRITES]
+    during = [r for r in requests if r.kind not in LONG_WRITES and any(r.overlaps(w) for w in long)]
     return {
         "requests": len(requests),
         "server_errors": sum(1 for r in requests if r.status >= 500),
@@ -332,15 +418,24 @@ def figures(outcome: Outcome) -> dict:
         "problems": dict(Counter(r.problem for r in requests if r.problem).most_common(5)),
         "by_kind": by_kind,
         "seconds": outcome.seconds,
+        # What the people asked while a long write was under way.
+        "during_long_writes": {
+            "requests": len(during),
+            "server_errors": sum(1 for r in during if r.status >= 500),
+            "max_ms": max((r.seconds * 1000 for r in during), default=0.0),
+        },
     }
 
 
 def _expected(request: Request) -> bool:
-    """The sign-in form's POST answers with a redirect; everything else with the page."""
+    """A form sent to sign in, copy or delete answers with a redirect; everything else with
+    the page."""
     if request.problem:
         return False
     if request.kind == "sign-in":
         return request.status in (200, 302)
+    if request.kind in LONG_WRITES:
+        return request.status == 302
     return request.status == 200
 
 

@@ -251,10 +251,7 @@ def version_delete(request: HttpRequest, pk: int) -> HttpResponse:
     if locked := _refuse_if_locked(request, version):
         return locked
     if request.method == "POST":
-        plan = version.plan
-        version.delete()
-        if not plan.versions.exists():
-            plan.delete()
+        services.plan_version_delete(version=version)
         messages.success(request, _("The draft was deleted."))
         return redirect("plans:home")
     return render(

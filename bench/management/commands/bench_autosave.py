@@ -19,10 +19,11 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
-from bench.autosave import autosave_load, figures, lost_answers, people_for
-from bench.generate import generate_people
+from bench.autosave import LongWrites, autosave_load, figures, lost_answers, people_for
+from bench.generate import generate, generate_people
 from bench.machine import machine, write_section
 from bench.server import logged_errors, serve, stop, wait_until_up
+from plans.models import PlanVersion
 
 
 def database_setup() -> str:
@@ -57,6 +58,13 @@ class Command(BaseCommand):
             default=0.5,
             help="The longest pause in seconds before each request (each is random up to it).",
         )
+        parser.add_argument(
+            "--long-writes",
+            type=int,
+            default=0,
+            help="Meanwhile a coordinator copies a big plan version and deletes the copy, "
+            "this many times.",
+        )
         parser.add_argument("--seed", type=int, default=1)
         parser.add_argument(
             "--workers", type=int, default=2 * (os.cpu_count() or 1) + 1, help="gunicorn workers"
@@ -77,6 +85,14 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from error
         code = questionnaires[0].actor.municipality.code
         people = people_for(questionnaires, code)
+        long_writes = None
+        if options["long_writes"]:
+            big = generate(size="large", seed=options["seed"])
+            long_writes = LongWrites(
+                username=f"coordinator-{big.code}",
+                version=PlanVersion.objects.get(plan__municipality=big, status="adopted").pk,
+                cycles=options["long_writes"],
+            )
         setup = database_setup()
         base = f"http://127.0.0.1:{options['port']}"
         # The command's own connection stays out of the way of the server's writers.
@@ -96,6 +112,7 @@ class Command(BaseCommand):
                 steps=options["steps"],
                 pause=options["pause"],
                 seed=options["seed"],
+                long_writes=long_writes,
             )
         finally:
             stop(server)
@@ -112,6 +129,7 @@ class Command(BaseCommand):
             "untraced": untraced[:10],
             "database": setup,
             "vendor": connection.vendor,
+            "long_writes": options["long_writes"],
         }
         result["problems"] = dict(errors.most_common(5)) | result["problems"]
         self._report(result, options, load_before)
@@ -133,6 +151,18 @@ class Command(BaseCommand):
             f"p95 {saves['p95_ms']:.0f} ms; pages p50 {pages['p50_ms']:.0f} ms, "
             f"p95 {pages['p95_ms']:.0f} ms"
         )
+        during = result["during_long_writes"]
+        if result["long_writes"]:
+            for kind in ("copy", "delete"):
+                data = result["by_kind"].get(kind, {"requests": 0, "p50_ms": 0, "max_ms": 0})
+                self.stdout.write(
+                    f"Long writes, {kind}: {data['requests']}, p50 {data['p50_ms']:.0f} ms, "
+                    f"max {data['max_ms']:.0f} ms"
+                )
+            self.stdout.write(
+                f"During them: {during['requests']} requests, {during['server_errors']} server "
+                f"errors, the longest {during['max_ms']:.0f} ms"
+            )
         if result["problems"]:
             self.stdout.write(f"Problems: {result['problems']}")
         if options["json"]:
@@ -140,6 +170,9 @@ class Command(BaseCommand):
         if not options["output"]:
             return
         name = "SQLite" if result["vendor"] == "sqlite" else "PostgreSQL"
+        scenario = "Autosave under load"
+        if result["long_writes"]:
+            scenario = "Autosave during long writes"
         environment = machine(load_before) + [
             ("Database setup", result["database"]),
             ("Server", f"gunicorn, {options['workers']} sync workers, DEBUG off, on loopback"),
@@ -147,7 +180,14 @@ class Command(BaseCommand):
                 "Load",
                 f"{result['people']} people at once, each signing in and then {result['steps']} "
                 f"times reading the questionnaire and autosaving it, a random pause of up to "
-                f"{options['pause']:g} s before each request",
+                f"{options['pause']:g} s before each request"
+                + (
+                    f"; meanwhile a coordinator copies the adopted plan version of a large "
+                    f"municipality (300 activities) into a new draft and deletes the draft, "
+                    f"{result['long_writes']} times"
+                    if result["long_writes"]
+                    else ""
+                ),
             ),
         ]
         rows = [
@@ -157,9 +197,10 @@ class Command(BaseCommand):
             for kind, data in result["by_kind"].items()
         ]
         lines = [
-            f"## Autosave under load, {name} (measured {date.today().isoformat()})",
+            f"## {scenario}, {name} (measured {date.today().isoformat()})",
             "",
-            "`python manage.py bench_autosave` (run by `make bench`) on a fresh database.",
+            f"`python manage.py bench_autosave{' --long-writes ' + str(result['long_writes']) if result['long_writes'] else ''}` "
+            "(run by `make bench`) on a fresh database.",
             "",
             "| Machine | |",
             "|---|---|",
