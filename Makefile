@@ -55,4 +55,4 @@ messages: $(STAMP)
 	$(PY) manage.py makemessages -l sv --ignore=.venv --ignore=tests --no-location --no-obsolete
 
 clean:
-	rm -rf $(VENV) db.sqlite3 staticfiles
+	rm -rf $(VENV) db.sqlite3 db.sqlite3-wal db.sqlite3-shm staticfiles

@@ -284,7 +284,6 @@ def _long_writes(
     outcome: Outcome,
     lock: threading.Lock,
     start: threading.Barrier,
-    done: threading.Event,
 ) -> None:
     browser = Browser(base, outcome, writes.username, lock)
     start.wait()
@@ -303,15 +302,13 @@ def _long_writes(
         return location if status == 302 else ""
 
     for cycle in range(writes.cycles):
-        if done.wait(writes.gap):
-            return
+        time.sleep(writes.gap)
         location = post(
             "copy", reverse("plans:version_copy", args=[writes.version]), {"label": f"L{cycle}"}
         )
         if not (draft := VERSION_PATH.search(location)):
             continue
-        if done.wait(writes.gap):
-            return
+        time.sleep(writes.gap)
         post("delete", reverse("plans:version_delete", args=[int(draft[1])]), {})
 
 
@@ -325,11 +322,10 @@ def autosave_load(
     long_writes: LongWrites | None = None,
 ) -> Outcome:
     """Every person's steps at once, one thread each, and the coordinator's long writes in
-    another thread while they last."""
+    another."""
     outcome = Outcome()
     lock = threading.Lock()
     start = threading.Barrier(len(people) + (1 if long_writes else 0))
-    done = threading.Event()
     threads = [
         threading.Thread(
             target=_person_steps,
@@ -350,7 +346,7 @@ def autosave_load(
         coordinator = threading.Thread(
             target=_long_writes,
             args=(base, long_writes),
-            kwargs={"outcome": outcome, "lock": lock, "start": start, "done": done},
+            kwargs={"outcome": outcome, "lock": lock, "start": start},
         )
         coordinator.start()
     started = time.perf_counter()
@@ -358,10 +354,9 @@ def autosave_load(
         thread.start()
     for thread in threads:
         thread.join()
-    outcome.seconds = time.perf_counter() - started
-    done.set()
     if coordinator:
         coordinator.join()
+    outcome.seconds = time.perf_counter() - started
     return outcome
 
 

@@ -12,18 +12,21 @@ import json
 import os
 import secrets
 import tempfile
+import time
 from datetime import date
 from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from bench.autosave import LongWrites, autosave_load, figures, lost_answers, people_for
 from bench.generate import generate, generate_people
 from bench.machine import machine, write_section
 from bench.server import logged_errors, serve, stop, wait_until_up
 from plans.models import PlanVersion
+from plans.services import plan_version_copy, plan_version_delete
 
 
 def database_setup() -> str:
@@ -41,6 +44,21 @@ def database_setup() -> str:
         f"SQLite file, journal {pragmas['journal_mode']}, synchronous {synchronous}, "
         f"busy timeout {pragmas['busy_timeout'] / 1000:g} s, transactions {mode}"
     )
+
+
+def long_writes_alone(version: PlanVersion) -> dict:
+    """Seconds and queries of one copy of `version` and the copy's deletion, with nothing else
+    running: about how long each holds an SQLite database's write lock."""
+    figures = {}
+    started = time.perf_counter()
+    with CaptureQueriesContext(connection) as queries:
+        draft = plan_version_copy(version=version)
+    figures["copy"] = {"seconds": time.perf_counter() - started, "queries": len(queries)}
+    started = time.perf_counter()
+    with CaptureQueriesContext(connection) as queries:
+        plan_version_delete(version=draft)
+    figures["delete"] = {"seconds": time.perf_counter() - started, "queries": len(queries)}
+    return figures
 
 
 class Command(BaseCommand):
@@ -85,12 +103,14 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from error
         code = questionnaires[0].actor.municipality.code
         people = people_for(questionnaires, code)
-        long_writes = None
+        long_writes, alone = None, {}
         if options["long_writes"]:
             big = generate(size="large", seed=options["seed"])
+            version = PlanVersion.objects.get(plan__municipality=big, status="adopted")
+            alone = long_writes_alone(version)
             long_writes = LongWrites(
                 username=f"coordinator-{big.code}",
-                version=PlanVersion.objects.get(plan__municipality=big, status="adopted").pk,
+                version=version.pk,
                 cycles=options["long_writes"],
             )
         setup = database_setup()
@@ -130,6 +150,7 @@ class Command(BaseCommand):
             "database": setup,
             "vendor": connection.vendor,
             "long_writes": options["long_writes"],
+            "long_writes_alone": alone,
         }
         result["problems"] = dict(errors.most_common(5)) | result["problems"]
         self._report(result, options, load_before)
@@ -155,9 +176,11 @@ class Command(BaseCommand):
         if result["long_writes"]:
             for kind in ("copy", "delete"):
                 data = result["by_kind"].get(kind, {"requests": 0, "p50_ms": 0, "max_ms": 0})
+                alone = result["long_writes_alone"][kind]
                 self.stdout.write(
-                    f"Long writes, {kind}: {data['requests']}, p50 {data['p50_ms']:.0f} ms, "
-                    f"max {data['max_ms']:.0f} ms"
+                    f"Long writes, {kind}: alone {alone['seconds'] * 1000:.0f} ms "
+                    f"({alone['queries']} queries); during the load {data['requests']}, "
+                    f"p50 {data['p50_ms']:.0f} ms, max {data['max_ms']:.0f} ms"
                 )
             self.stdout.write(
                 f"During them: {during['requests']} requests, {during['server_errors']} server "
