@@ -22,7 +22,7 @@ from urllib.parse import urlencode, urlsplit
 
 from django.urls import reverse
 
-from bench.generate import PASSWORD
+from bench.generate import PASSWORD, person_username
 from followup.models import ActivityAnswer, Participants, Questionnaire
 from stats.models import Gender
 
@@ -82,7 +82,7 @@ def people_for(questionnaires: list[Questionnaire], code: str) -> list[Person]:
     ):
         first.setdefault(questionnaire_id, answer_id)
     return [
-        Person(f"person-{code}-{index + 1}", questionnaire.pk, first[questionnaire.pk])
+        Person(person_username(code, index), questionnaire.pk, first[questionnaire.pk])
         for index, questionnaire in enumerate(questionnaires)
     ]
 
@@ -174,6 +174,7 @@ class Browser:
         self.host, self.port = parts.hostname, parts.port
         self.cookies: dict[str, str] = {}
         self.outcome, self.person, self.lock = outcome, person, lock
+        self.last: Request | None = None  # the latest request made
 
     def request(self, kind: str, method: str, path: str, form=None, headers=None):
         """(status, body, Location header); status 0 when the server did not answer."""
@@ -203,10 +204,9 @@ class Browser:
         finally:
             connection.close()
         seconds = time.perf_counter() - started
+        self.last = Request(self.person, kind, status, started, seconds, problem)
         with self.lock:
-            self.outcome.requests.append(
-                Request(self.person, kind, status, started, seconds, problem)
-            )
+            self.outcome.requests.append(self.last)
         return status, content, location
 
 
@@ -242,13 +242,12 @@ def _person_steps(
     for step in range(steps):
         time.sleep(rng.uniform(0, pause))
         status, page, _location = browser.request("page", "GET", path)
-        fields = form_fields(page) if status == 200 else None
-        if not fields:
+        if status != 200:
             continue
-        names = {name for name, _value in fields}
+        fields = form_fields(page)
+        names = {name for name, _value in fields or []}
         if not {person.text_name, person.number_name} <= names:
-            with lock:
-                outcome.requests[-1].problem = "the form lacks the fields to change"
+            browser.last.problem = "no questionnaire form with the fields to change"
             continue
         # New values no earlier step wrote, and no run before this one either.
         text = f"{person.username} steg {step + 1} {rng.randrange(16**6):06x}"

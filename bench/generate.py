@@ -182,12 +182,16 @@ def generate(*, size: str, seed: int) -> Municipality:
 MOST_ACTORS = 2 * len(BOARDS) + len(UNITS) + len(EXTERNALS)
 
 
+def person_username(code: str, index: int) -> str:
+    return f"person-{code}-{index + 1}"
+
+
 @transaction.atomic
 def generate_people(*, people: int, seed: int) -> list[Questionnaire]:
     """A municipality in which `people` reporters each answer a draft questionnaire of their
     own in an open round, every one with activities to answer: the data bench_autosave loads.
-    The reporters are person-<code>-1, -2, … with the generated password. One generated before
-    with the same seed is replaced."""
+    The reporters are person_username(code, 0, 1, …), the questionnaires in the same order,
+    with the generated password. One generated before with the same seed is replaced."""
     code = f"92{seed % 100:02d}"  # between the small/large codes (90, 91) and national (93–99)
     if existing := Municipality.objects.filter(code=code).first():
         _delete(existing)
@@ -227,7 +231,7 @@ def generate_people(*, people: int, seed: int) -> list[Questionnaire]:
     reporters = User.objects.bulk_create(
         [
             User(
-                username=f"person-{code}-{index + 1}",
+                username=person_username(code, index),
                 municipality=municipality,
                 role=User.Role.REPORTER,
                 password=password,

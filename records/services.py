@@ -2,7 +2,7 @@
 
 from collections.abc import Sequence
 
-from django.db import models, router
+from django.db import models, router, transaction
 from django.db.models import sql
 from django.db.models.deletion import Collector
 from simple_history.exceptions import NotHistoricalModelError
@@ -54,8 +54,9 @@ def history_records_create(
 ) -> list[models.Model]:
     """History rows for objects written with bulk_create or bulk_update (which send no signals,
     so django-simple-history sees nothing): one row each, "created", with `update` "changed" or
-    with `deleted` "deleted", carrying the many-to-many sets as they stand in the database now. Call it after the last
-    write to the objects and their many-to-many sets, in the same transaction. Without `user`
+    with `deleted` "deleted" (before deleting them), carrying the many-to-many sets as they
+    stand in the database now. Call it after the last write to the objects and their
+    many-to-many sets, in the same transaction. Without `user`
     the signed-in user of the current request is recorded. A fixed number of queries: one,
     plus two per many-to-many field the history keeps."""
     if not objs:
@@ -90,34 +91,35 @@ def history_records_create(
 
 
 def delete_with_history(*, obj: models.Model) -> None:
-    """Delete `obj` and everything that goes with it, exactly as obj.delete() would (the same
-    cascades, SET_NULLs and PROTECT refusals, found by Django's Collector) and with the same
-    "deleted" rows in the audit trail, but written a table at a time: obj.delete() writes one
-    history row per deleted row, each with its own queries, which for a big plan version takes
-    seconds, all of them holding the write lock of an SQLite database. Call it inside
-    transaction.atomic."""
+    """Delete `obj` and everything that goes with it as obj.delete() would (the same cascades,
+    SET_NULLs and PROTECT refusals: Django's Collector finds them) and with the same "deleted"
+    rows in the audit trail, but a table at a time. obj.delete() writes one history row per
+    deleted row with its own queries, which for a big plan version takes seconds, all of them
+    holding the write lock of an SQLite database. Differences: the "deleted" rows keep their
+    many-to-many sets (obj.delete() removes the links first), and no pre_delete or post_delete
+    signal is sent, so use it only where the audit trail is all that listens."""
     using = router.db_for_write(type(obj))
-    collector = Collector(using=using, origin=obj)
-    collector.collect([obj])
-    collector.sort()  # rows that refer to others first, as obj.delete() deletes them
-    for model, instances in collector.data.items():
-        try:
-            get_history_manager_for_model(model)
-        except NotHistoricalModelError:
-            continue
-        # Before the deletes below: the rows carry the many-to-many sets as they stand.
-        history_records_create(objs=list(instances), model=model, deleted=True)
-    # The statements Collector.delete() runs, without its signals for each row.
-    for queryset in collector.fast_deletes:
-        queryset._raw_delete(using=using)
-    for (field, value), updates in collector.field_updates.items():
-        for instances in updates:
-            if isinstance(instances, models.QuerySet):
-                instances.update(**{field.name: value})
-            else:
-                pks = [instance.pk for instance in instances]
-                field.model._base_manager.using(using).filter(pk__in=pks).update(
-                    **{field.name: value}
-                )
-    for model, instances in collector.data.items():
-        sql.DeleteQuery(model).delete_batch([instance.pk for instance in instances], using)
+    with transaction.atomic(using=using, savepoint=False):  # all or nothing, as obj.delete()
+        collector = Collector(using=using, origin=obj)
+        collector.collect([obj])
+        collector.sort()  # rows that refer to others first, as obj.delete() deletes them
+        for model, instances in collector.data.items():
+            try:
+                get_history_manager_for_model(model)
+            except NotHistoricalModelError:
+                continue
+            history_records_create(objs=list(instances), model=model, deleted=True)
+        # The statements Collector.delete() runs, without its signals for each row.
+        for queryset in collector.fast_deletes:
+            queryset._raw_delete(using=using)
+        for (field, value), updates in collector.field_updates.items():
+            for instances in updates:
+                if isinstance(instances, models.QuerySet):
+                    instances.update(**{field.name: value})
+                else:
+                    pks = [instance.pk for instance in instances]
+                    field.model._base_manager.using(using).filter(pk__in=pks).update(
+                        **{field.name: value}
+                    )
+        for model, instances in collector.data.items():
+            sql.DeleteQuery(model).delete_batch([instance.pk for instance in instances], using)

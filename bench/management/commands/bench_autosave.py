@@ -22,7 +22,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from bench.autosave import LongWrites, autosave_load, figures, lost_answers, people_for
-from bench.generate import generate, generate_people
+from bench.generate import generate, generate_people, generated_municipality
 from bench.machine import machine, write_section
 from bench.server import logged_errors, serve, stop, wait_until_up
 from plans.models import PlanVersion
@@ -30,9 +30,14 @@ from plans.services import plan_version_copy, plan_version_delete
 
 
 def database_setup() -> str:
-    """What decides how SQLite takes concurrent writes; PostgreSQL's name and version."""
+    """What decides how SQLite takes concurrent writes, and how safely either commits."""
     if connection.vendor != "sqlite":
-        return connection.display_name
+        with connection.cursor() as cursor:
+            shown = []
+            for name in ("fsync", "synchronous_commit"):
+                cursor.execute(f"SHOW {name}")
+                shown.append(f"{name} {cursor.fetchone()[0]}")
+        return f"{connection.display_name}, {', '.join(shown)}"
     with connection.cursor() as cursor:
         pragmas = {}
         for name in ("journal_mode", "synchronous", "busy_timeout"):
@@ -105,7 +110,10 @@ class Command(BaseCommand):
         people = people_for(questionnaires, code)
         long_writes, alone = None, {}
         if options["long_writes"]:
-            big = generate(size="large", seed=options["seed"])
+            # bench_exports makes the same one: generating it again would first delete it.
+            big = generated_municipality("large", options["seed"]) or generate(
+                size="large", seed=options["seed"]
+            )
             version = PlanVersion.objects.get(plan__municipality=big, status="adopted")
             alone = long_writes_alone(version)
             long_writes = LongWrites(
@@ -193,9 +201,10 @@ class Command(BaseCommand):
         if not options["output"]:
             return
         name = "SQLite" if result["vendor"] == "sqlite" else "PostgreSQL"
-        scenario = "Autosave under load"
+        scenario, command = "Autosave under load", "bench_autosave"
         if result["long_writes"]:
             scenario = "Autosave during long writes"
+            command += f" --steps {result['steps']} --long-writes {result['long_writes']}"
         environment = machine(load_before) + [
             ("Database setup", result["database"]),
             ("Server", f"gunicorn, {options['workers']} sync workers, DEBUG off, on loopback"),
@@ -222,8 +231,8 @@ class Command(BaseCommand):
         lines = [
             f"## {scenario}, {name} (measured {date.today().isoformat()})",
             "",
-            f"`python manage.py bench_autosave{' --long-writes ' + str(result['long_writes']) if result['long_writes'] else ''}` "
-            "(run by `make bench`) on a fresh database.",
+            f"`python manage.py {command}` (run by `make bench`) on "
+            + ("a fresh SQLite file." if result["vendor"] == "sqlite" else "its PostgreSQL."),
             "",
             "| Machine | |",
             "|---|---|",
@@ -243,12 +252,22 @@ class Command(BaseCommand):
                 else f"{result['untraced_saves']} acknowledged saves are not in the audit trail)."
             ),
         ]
+        if result["long_writes"]:
+            alone = result["long_writes_alone"]
+            lines += [
+                "",
+                f"While a copy or a deletion was under way the people made {during['requests']} "
+                f"requests: {during['server_errors']} server errors, the longest took "
+                f"{during['max_ms']:.0f} ms. Alone, before the load, the copy took "
+                f"{alone['copy']['seconds']:.2f} s ({alone['copy']['queries']} queries) and the "
+                f"deletion {alone['delete']['seconds']:.2f} s ({alone['delete']['queries']} "
+                "queries): about as long as each holds SQLite's write lock.",
+            ]
         if result["problems"]:
             lines += [
                 "",
                 "Errors: " + "; ".join(f"{k} ({n})" for k, n in result["problems"].items()),
             ]
-        write_section(
-            Path(options["output"]), f"bench_autosave_{result['vendor']}", "\n".join(lines)
-        )
+        section = "bench_autosave_long_writes" if result["long_writes"] else "bench_autosave"
+        write_section(Path(options["output"]), f"{section}_{result['vendor']}", "\n".join(lines))
         self.stdout.write(self.style.SUCCESS(f"Written to {options['output']}"))
