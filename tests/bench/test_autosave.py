@@ -75,6 +75,10 @@ def assert_nothing_lost_and_no_errors(figures: dict) -> None:
     assert figures["during_long_writes"]["requests"] > 0
 
 
+ON_POSTGRESQL = os.environ.get("DATABASE_URL", "").startswith("postgres")
+
+
+@pytest.mark.skipif(ON_POSTGRESQL, reason="the suite on SQLite runs it; it needs no suite database")
 def test_twenty_people_autosave_on_sqlite_without_errors_or_lost_answers(tmp_path):
     url = f"sqlite:///{tmp_path / 'db.sqlite3'}"
     migrate({**os.environ, "DATABASE_URL": url})
@@ -85,10 +89,7 @@ def test_twenty_people_autosave_on_sqlite_without_errors_or_lost_answers(tmp_pat
     assert "transactions IMMEDIATE" in figures["database"]
 
 
-@pytest.mark.skipif(
-    not os.environ.get("DATABASE_URL", "").startswith("postgres"),
-    reason="the suite runs on SQLite",
-)
+@pytest.mark.skipif(not ON_POSTGRESQL, reason="the suite runs on SQLite")
 def test_twenty_people_autosave_on_postgresql_without_errors_or_lost_answers(tmp_path):
     server = urlsplit(os.environ["DATABASE_URL"])
     name = f"hk_autosave_{uuid.uuid4().hex[:8]}"
