@@ -44,7 +44,8 @@ test-postgres: $(STAMP) compilemessages
 	fi
 
 # The benchmarks of docs/benchmarks.md on PostgreSQL: national data, the main pages under load
-# through gunicorn and wrk, every export's time and memory (needs Debian's postgresql and wrk).
+# through gunicorn and wrk, every export's time and memory; then 20 people autosaving at once,
+# on PostgreSQL and on a fresh SQLite file (needs Debian's postgresql and wrk).
 bench: $(STAMP) compilemessages
 	scripts/bench
 
@@ -55,4 +56,4 @@ messages: $(STAMP)
 	$(PY) manage.py makemessages -l sv --ignore=.venv --ignore=tests --no-location --no-obsolete
 
 clean:
-	rm -rf $(VENV) db.sqlite3 staticfiles
+	rm -rf $(VENV) db.sqlite3 db.sqlite3-wal db.sqlite3-shm staticfiles

@@ -178,6 +178,76 @@ def generate(*, size: str, seed: int) -> Municipality:
     )
 
 
+# The most actors a generated municipality can have: one per name above.
+MOST_ACTORS = 2 * len(BOARDS) + len(UNITS) + len(EXTERNALS)
+
+
+def person_username(code: str, index: int) -> str:
+    return f"person-{code}-{index + 1}"
+
+
+@transaction.atomic
+def generate_people(*, people: int, seed: int) -> list[Questionnaire]:
+    """A municipality in which `people` reporters each answer a draft questionnaire of their
+    own in an open round, every one with activities to answer: the data bench_autosave loads.
+    The reporters are person_username(code, 0, 1, …), the questionnaires in the same order,
+    with the generated password. One generated before with the same seed is replaced."""
+    code = f"92{seed % 100:02d}"  # between the small/large codes (90, 91) and national (93–99)
+    if existing := Municipality.objects.filter(code=code).first():
+        _delete(existing)
+    actors = min(people, MOST_ACTORS)
+    spec = Size(
+        activities=4 * actors,  # every actor leads or shares a few
+        actors=actors,
+        rounds=1,
+        root_goals=3,
+        subgoals=2,
+        shared=0.6,
+        statistics=3,
+    )
+    password = make_password(PASSWORD)
+    municipality = _municipality(
+        name=f"Genererad kommun (personer, {seed})",
+        code=code,
+        spec=spec,
+        rng=random.Random(f"people-{seed}"),
+        password=password,
+    )
+    questionnaires = list(
+        Questionnaire.objects.filter(
+            round__version__plan__municipality=municipality, activity_answers__isnull=False
+        )
+        .distinct()
+        .order_by("actor__name")[:people]
+    )
+    if len(questionnaires) < people:
+        raise ValueError(
+            f"The generated data has questionnaires for {len(questionnaires)} people, not {people}."
+        )
+    for questionnaire in questionnaires:
+        questionnaire.status = Questionnaire.Status.DRAFT
+        questionnaire.submitted_at = questionnaire.approved_at = None
+    Questionnaire.objects.bulk_update(questionnaires, ["status", "submitted_at", "approved_at"])
+    reporters = User.objects.bulk_create(
+        [
+            User(
+                username=person_username(code, index),
+                municipality=municipality,
+                role=User.Role.REPORTER,
+                password=password,
+            )
+            for index in range(people)
+        ]
+    )
+    User.actors.through.objects.bulk_create(
+        [
+            User.actors.through(user_id=reporter.pk, actor_id=questionnaire.actor_id)
+            for reporter, questionnaire in zip(reporters, questionnaires, strict=True)
+        ]
+    )
+    return questionnaires
+
+
 def generate_national(
     *, seed: int, count: int = NATIONAL, progress: Callable[[int, Municipality], None] = None
 ) -> list[Municipality]:

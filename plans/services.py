@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from organisations.models import Actor, Municipality
-from records.services import history_records_create
+from records.services import delete_with_history, history_records_create
 
 from .models import Activity, Goal, Indicator, Plan, PlanVersion, Responsibility
 
@@ -149,17 +149,23 @@ def plan_version_copy(*, version: PlanVersion, label: str = "") -> PlanVersion:
         "responsibilities", "prevention_levels", "violence_areas", "target_groups"
     )
     term_fields = ("prevention_levels", "violence_areas", "target_groups")
-    responsibilities, term_links = [], {name: [] for name in term_fields}
-    copies = []
+    copies, old_content = [], []
     for activity in activities:
-        old_responsibilities = list(activity.responsibilities.all())
-        old_terms = {name: list(getattr(activity, name).all()) for name in term_fields}
+        old_content.append(
+            (
+                list(activity.responsibilities.all()),
+                {name: list(getattr(activity, name).all()) for name in term_fields},
+            )
+        )
         activity.pk = None
         activity.version = new
         activity.goal = goal_map[activity.goal_id]
-        # Recorded below, once its prevention levels, areas and groups are in place.
-        activity.save_without_historical_record()
         copies.append(activity)
+    # In one statement, not one per activity: a big plan's copy holds the write lock briefly.
+    # Recorded below, once their prevention levels, areas and groups are in place.
+    Activity.objects.bulk_create(copies)
+    responsibilities, term_links = [], {name: [] for name in term_fields}
+    for activity, (old_responsibilities, old_terms) in zip(copies, old_content, strict=True):
         responsibilities += [
             Responsibility(activity=activity, actor_id=r.actor_id, role=r.role)
             for r in old_responsibilities
@@ -186,6 +192,20 @@ def plan_version_copy(*, version: PlanVersion, label: str = "") -> PlanVersion:
 
     text_sections_copy(source=version, target=new)
     return new
+
+
+@transaction.atomic
+def plan_version_delete(*, version: PlanVersion) -> None:
+    """Delete a draft with everything in it, and its plan when no other version is left. One
+    short write: a big draft's hundreds of goals, activities and responsibilities are deleted
+    and given their "deleted" rows in the audit trail a table at a time (delete_with_history),
+    not row by row, so people saving meanwhile wait a moment rather than seconds."""
+    if not version.is_editable:
+        raise ValidationError(_("Only a draft can be deleted."))
+    plan = version.plan
+    delete_with_history(obj=version)
+    if not plan.versions.exists():
+        plan.delete()
 
 
 def version_adoption_problems(version: PlanVersion) -> list[str]:

@@ -275,10 +275,7 @@ def version_delete(request: HttpRequest, pk: int) -> HttpResponse:
                 return locked
             form = VersionForm(instance=row)
             if form.is_unchanged_since(request.POST.get(REVISION_FIELD)):
-                plan = row.plan
-                row.delete()
-                if not plan.versions.exists():
-                    plan.delete()
+                services.plan_version_delete(version=row)
                 messages.success(request, _("The draft was deleted."))
                 return redirect("plans:home")
     else:

@@ -3,6 +3,8 @@
 from datetime import date
 
 import pytest
+from django.db import models
+from django.db.models import Max
 
 from exchange.data import version_to_data
 from exchange.importer import plan_version_import
@@ -18,8 +20,13 @@ from followup.models import (
 from followup.queries import questionnaire_content
 from followup.services import questionnaire_save, round_open
 from organisations.models import Actor, User
-from plans.models import Activity, Indicator, PlanVersion, Responsibility
-from plans.services import activity_set_responsibilities, plan_version_adopt, plan_version_copy
+from plans.models import Activity, Goal, Indicator, PlanVersion, Responsibility
+from plans.services import (
+    activity_set_responsibilities,
+    plan_version_adopt,
+    plan_version_copy,
+    plan_version_delete,
+)
 from records.queries import version_history
 from stats.models import Statistic, StatisticAssignment
 from stats.services import statistic_assignments_set
@@ -68,6 +75,43 @@ def test_copying_a_version_records_every_copy_with_its_many_to_many_sets(version
     assignment = copy.statistic_assignments.get()
     assert latest(StatisticAssignment, assignment).history_type == "+"
     assert latest(PlanVersion, copy).based_on_id == version.pk
+
+
+def deletion_rows(model, since: int) -> list[tuple]:
+    """The "deleted" rows written after history id `since`: each row's data, without ids and
+    times (the two drafts compared are copies made one after the other)."""
+    history = model.history.model
+    ids = {"id", "history_id", "version_id", "activity_id", "goal_id", "parent_id"}
+    fields = [
+        f.attname
+        for f in history._meta.concrete_fields
+        # A bulk-written row has "" where one written by a signal has None.
+        if f.attname not in ids | {"history_change_reason"}
+        and not isinstance(f, models.DateTimeField)
+    ]
+    return sorted(
+        history.objects.filter(history_id__gt=since, history_type="-").values_list(*fields)
+    )
+
+
+def test_deleting_a_draft_leaves_the_same_trail_as_deleting_row_by_row(version):
+    models = [PlanVersion, Goal, Indicator, Activity, Responsibility, StatisticAssignment]
+    by_django, by_service = plan_version_copy(version=version), plan_version_copy(version=version)
+    trails = []
+    for delete in (lambda: by_django.delete(), lambda: plan_version_delete(version=by_service)):
+        since = {model: latest_history_id(model) for model in models}
+        delete()
+        trails.append({model: deletion_rows(model, since[model]) for model in models})
+
+    assert trails[0] == trails[1]
+    assert len(trails[1][Activity]) == 4 and len(trails[1][Responsibility]) == 8
+    # Unlike a delete row by row, which removes the links first, the rows keep their sets.
+    record = Activity.history.filter(history_type="-").order_by("-history_id").first()
+    assert m2m_history(record, "prevention_levels") == {term("prevention_level", "universal").pk}
+
+
+def latest_history_id(model) -> int:
+    return model.history.aggregate(most=Max("history_id"))["most"] or 0
 
 
 def test_adopting_records_that_the_version_adopted_before_is_superseded(version):

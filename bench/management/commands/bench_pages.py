@@ -11,10 +11,7 @@ import json
 import os
 import secrets
 import shutil
-import signal
 import subprocess
-import sys
-import time
 import urllib.error
 import urllib.request
 from datetime import date
@@ -34,6 +31,7 @@ from bench.generate import (
 )
 from bench.machine import machine, write_section
 from bench.pages import main_pages
+from bench.server import serve, stop, wait_until_up
 from bench.views import HELLO_PATH
 
 # A main page is fast enough when its p95 at 20 concurrent users is at most this, and its
@@ -82,9 +80,9 @@ class Command(BaseCommand):
                 for user in {user for _name, _path, user in pages if user}
             }
         base = f"http://127.0.0.1:{options['port']}"
-        server = self._serve(options["port"], options["workers"], secret_key)
+        server = serve(port=options["port"], workers=options["workers"], secret_key=secret_key)
         try:
-            self._wait_until_up(base)
+            wait_until_up(base)
             levels = [int(c) for c in options["concurrency"].split(",")]
             results = []
             for name, path, user in pages:
@@ -102,8 +100,7 @@ class Command(BaseCommand):
                         f"p95 {figures['p95_ms']:7.1f} ms, {figures['per_second']:7.1f}/s"
                     )
         finally:
-            server.send_signal(signal.SIGTERM)
-            server.wait(timeout=30)
+            stop(server)
         data = describe(national_municipalities())
         measured = describe(municipality)
         self._record(results, options, load_before, data, measured, municipality, levels)
@@ -133,50 +130,6 @@ class Command(BaseCommand):
             client.force_login(user)
             values.append(client.cookies[settings.SESSION_COOKIE_NAME].value)
         return values
-
-    def _serve(self, port: int, workers: int, secret_key: str) -> subprocess.Popen:
-        env = {
-            **os.environ,
-            "DEBUG": "0",
-            "SECRET_KEY": secret_key,
-            "ALLOWED_HOSTS": "127.0.0.1",
-            "DATABASE_URL": os.environ.get("DATABASE_URL", ""),
-            # Behind a TLS proxy in production; here plain HTTP on loopback.
-            "SECURE_SSL_REDIRECT": "0",
-            "BENCHMARK_HELLO": "1",
-        }
-        subprocess.run(
-            [sys.executable, "manage.py", "collectstatic", "--no-input", "-v", "0"],
-            cwd=settings.BASE_DIR,
-            env=env,
-            check=True,
-        )
-        gunicorn = Path(sys.executable).with_name("gunicorn")
-        return subprocess.Popen(
-            [
-                str(gunicorn),
-                "handlingskraft.wsgi",
-                "--bind",
-                f"127.0.0.1:{port}",
-                "--workers",
-                str(workers),
-                "--timeout",
-                "120",
-                "--log-level",
-                "warning",
-            ],
-            cwd=settings.BASE_DIR,
-            env=env,
-        )
-
-    def _wait_until_up(self, base: str) -> None:
-        for _ in range(100):
-            try:
-                with urllib.request.urlopen(base + "/" + HELLO_PATH, timeout=10):
-                    return
-            except OSError:  # not listening yet, or still starting its workers
-                time.sleep(0.2)
-        raise CommandError("gunicorn did not answer.")
 
     def _check(self, url: str, cookies: list[str], name: str) -> None:
         """The page answers 200 to a signed-in person, not a redirect to the sign-in page."""
