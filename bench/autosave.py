@@ -2,13 +2,15 @@
 runs and checks.
 
 Each person signs in on the sign-in page and then, step by step, reads the questionnaire page,
-changes one text field and one number field to new values, and posts every input of the form
-back as the page's autosave does (with `HX-Request: true`), pausing a little between requests.
-Only the status of each answer is looked at, never its body: a 200 to a save means the person
-was told it is saved. Afterwards the database must hold what each person was last told was
-saved, and the audit trail every value that was acknowledged on the way."""
+changes one text field and one number field to new values, and sends those two fields back as
+the page's autosave does (with `HX-Request: true`, the names of the changed fields and the
+digests the page was drawn with), pausing a little between requests. A save is acknowledged
+when the server answers 200 and says "saved". Afterwards the database must hold what each
+person was last told was saved, and the audit trail every value that was acknowledged on the
+way."""
 
 import http.client
+import json
 import random
 import re
 import statistics
@@ -72,20 +74,31 @@ class Outcome:
     seconds: float = 0.0
 
 
-def people_for(questionnaires: list[Questionnaire], code: str) -> list[Person]:
-    """The people of bench.generate.generate_people, each with the first activity answer of
-    its own questionnaire."""
-    first = {}
+def people_for(
+    questionnaires: list[Questionnaire], code: str, *, people: int, sharing: int = 1
+) -> list[Person]:
+    """The people of bench.generate.generate_people: person i answers questionnaire
+    i // sharing, in an activity of its own there, so people sharing a questionnaire save it
+    at the same time but never the same field."""
+    answers: dict[int, list[int]] = {}
     for questionnaire_id, answer_id in (
         ActivityAnswer.objects.filter(questionnaire__in=questionnaires)
         .order_by("questionnaire", "activity__code", "pk")
         .values_list("questionnaire", "pk")
     ):
-        first.setdefault(questionnaire_id, answer_id)
-    return [
-        Person(person_username(code, index), questionnaire.pk, first[questionnaire.pk])
-        for index, questionnaire in enumerate(questionnaires)
-    ]
+        answers.setdefault(questionnaire_id, []).append(answer_id)
+    result = []
+    for index in range(people):
+        questionnaire = questionnaires[index // sharing]
+        own = answers[questionnaire.pk]
+        result.append(
+            Person(
+                person_username(code, index),
+                questionnaire.pk,
+                own[(index % sharing) % len(own)],
+            )
+        )
+    return result
 
 
 class FormReader(HTMLParser):
@@ -211,6 +224,14 @@ class Browser:
         return status, content, location
 
 
+def _state(answer: str) -> str:
+    """What the server said of a background save: "saved", or why not."""
+    try:
+        return json.loads(answer).get("state", "")
+    except ValueError:
+        return ""
+
+
 def sign_in(browser: Browser, username: str) -> bool:
     """Through the sign-in page, as a person does: its form's token, user name and password."""
     path = reverse("login")
@@ -253,17 +274,24 @@ def _person_steps(
         # New values no earlier step wrote, and no run before this one either.
         text = f"{person.username} steg {step + 1} {rng.randrange(16**6):06x}"
         number = 1000 + step
+        # As the page's script saves: only the changed fields, with the digests the page was
+        # drawn with (`base`), so the server writes what changed and nothing else.
+        drawn = dict(fields)
         form = [
-            (name, text if name == person.text_name else value)
-            for name, value in fields
-            if name != person.number_name
-        ] + [(person.number_name, str(number))]
+            ("csrfmiddlewaretoken", drawn["csrfmiddlewaretoken"]),
+            ("base", drawn["base"]),
+            ("changed", f"{person.text_name},{person.number_name}"),
+            (person.text_name, text),
+            (person.number_name, str(number)),
+        ]
         time.sleep(rng.uniform(0, pause))
-        status, _answer, _location = browser.request(
+        status, answer, _location = browser.request(
             "save", "POST", path, form=form, headers={"HX-Request": "true"}
         )
-        if status == 200:
+        if status == 200 and _state(answer) == "saved":
             acknowledged.append((text, number))
+        elif status == 200:
+            browser.last.problem = f"the save was answered, but not saved ({_state(answer)})"
 
 
 @dataclass

@@ -19,6 +19,7 @@ from datetime import date, datetime, time, timedelta
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
+from django.db.models import Count
 from django.utils import timezone
 
 from followup.models import (
@@ -187,11 +188,13 @@ def person_username(code: str, index: int) -> str:
 
 
 @transaction.atomic
-def generate_people(*, people: int, seed: int) -> list[Questionnaire]:
-    """A municipality in which `people` reporters each answer a draft questionnaire of their
-    own in an open round, every one with activities to answer: the data bench_autosave loads.
-    The reporters are person_username(code, 0, 1, …), the questionnaires in the same order,
-    with the generated password. One generated before with the same seed is replaced."""
+def generate_people(*, people: int, seed: int, sharing: int = 1) -> list[Questionnaire]:
+    """A municipality in which `people` reporters answer draft questionnaires in an open
+    round, `sharing` of them each questionnaire (as two key persons of one administration do),
+    every one with activities to answer: the data bench_autosave loads. The reporters are
+    person_username(code, 0, 1, …); person i answers questionnaire i // sharing of those
+    returned, with the generated password. One generated before with the same seed is
+    replaced."""
     code = f"92{seed % 100:02d}"  # between the small/large codes (90, 91) and national (93–99)
     if existing := Municipality.objects.filter(code=code).first():
         _delete(existing)
@@ -214,15 +217,15 @@ def generate_people(*, people: int, seed: int) -> list[Questionnaire]:
         password=password,
     )
     questionnaires = list(
-        Questionnaire.objects.filter(
-            round__version__plan__municipality=municipality, activity_answers__isnull=False
-        )
-        .distinct()
-        .order_by("actor__name")[:people]
+        Questionnaire.objects.filter(round__version__plan__municipality=municipality)
+        .annotate(activities=Count("activity_answers"))
+        .filter(activities__gte=sharing)  # an activity for each person sharing it
+        .order_by("actor__name")[: -(-people // sharing)]
     )
-    if len(questionnaires) < people:
+    if len(questionnaires) * sharing < people:
         raise ValueError(
-            f"The generated data has questionnaires for {len(questionnaires)} people, not {people}."
+            f"The generated data has questionnaires for {len(questionnaires) * sharing} people, "
+            f"not {people}."
         )
     for questionnaire in questionnaires:
         questionnaire.status = Questionnaire.Status.DRAFT
@@ -241,8 +244,10 @@ def generate_people(*, people: int, seed: int) -> list[Questionnaire]:
     )
     User.actors.through.objects.bulk_create(
         [
-            User.actors.through(user_id=reporter.pk, actor_id=questionnaire.actor_id)
-            for reporter, questionnaire in zip(reporters, questionnaires, strict=True)
+            User.actors.through(
+                user_id=reporter.pk, actor_id=questionnaires[index // sharing].actor_id
+            )
+            for index, reporter in enumerate(reporters)
         ]
     )
     return questionnaires

@@ -3,8 +3,9 @@ SQLite and on PostgreSQL).
 
 Serves the project with gunicorn on loopback, with production settings, on the database this
 command is given, and has --people people (20) sign in and each take --steps steps (40) on a
-questionnaire of their own: read the page, change a text and a number, autosave the whole
-form (bench/autosave.py). Every answer's status and time is recorded; afterwards the database
+questionnaire they share with --sharing - 1 others (two people to a questionnaire), each in an
+activity of their own: read the page, change a text and a number, autosave those two fields
+(bench/autosave.py). Every answer's status and time is recorded; afterwards the database
 must hold every person's last acknowledged values. Server errors or lost answers fail the
 command, after the figures are printed and written to docs/benchmarks.md."""
 
@@ -88,6 +89,12 @@ class Command(BaseCommand):
             help="Meanwhile a coordinator copies a big plan version and deletes the copy, "
             "this many times.",
         )
+        parser.add_argument(
+            "--sharing",
+            type=int,
+            default=2,
+            help="People answering each questionnaire, each in an activity of its own.",
+        )
         parser.add_argument("--seed", type=int, default=1)
         parser.add_argument(
             "--workers", type=int, default=2 * (os.cpu_count() or 1) + 1, help="gunicorn workers"
@@ -103,11 +110,15 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         load_before = os.getloadavg()[0]
         try:
-            questionnaires = generate_people(people=options["people"], seed=options["seed"])
+            questionnaires = generate_people(
+                people=options["people"], seed=options["seed"], sharing=options["sharing"]
+            )
         except ValueError as error:
             raise CommandError(str(error)) from error
         code = questionnaires[0].actor.municipality.code
-        people = people_for(questionnaires, code)
+        people = people_for(
+            questionnaires, code, people=options["people"], sharing=options["sharing"]
+        )
         long_writes, alone = None, {}
         if options["long_writes"]:
             # bench_exports makes the same one: generating it again would first delete it.
@@ -210,8 +221,9 @@ class Command(BaseCommand):
             ("Server", f"gunicorn, {options['workers']} sync workers, DEBUG off, on loopback"),
             (
                 "Load",
-                f"{result['people']} people at once, each signing in and then {result['steps']} "
-                f"times reading the questionnaire and autosaving it, a random pause of up to "
+                f"{result['people']} people at once, {options['sharing']} to a questionnaire, "
+                f"each signing in and then {result['steps']} times reading the questionnaire "
+                f"and autosaving a text and a number it changed, a random pause of up to "
                 f"{options['pause']:g} s before each request"
                 + (
                     f"; meanwhile a coordinator copies the adopted plan version of a large "
