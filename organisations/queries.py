@@ -44,3 +44,12 @@ def users_of(municipality: Municipality) -> QuerySet[User]:
         .prefetch_related(Prefetch("actors", queryset=Actor.objects.order_by("name")))
         .order_by("-is_active", "last_name", "first_name", "username")
     )
+
+
+def actors_left_without_reporter(user: User) -> list[Actor]:
+    """The actors `user` reports for that no other active reporter answers for: deactivating
+    `user` leaves nobody to answer their follow-ups or receive their reminders."""
+    if user.role != User.Role.REPORTER:
+        return []
+    others = User.objects.filter(role=User.Role.REPORTER, is_active=True).exclude(pk=user.pk)
+    return list(user.actors.exclude(reporters__in=others).order_by("name"))

@@ -87,3 +87,9 @@ def main_content(response) -> str:
     html = response.content.decode()
     main = html[html.index("<main") : html.index("</main>")]
     return re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", main)
+
+
+def confirm(client: Client, url: str, data: dict | None = None):
+    """Open a confirmation page and press its button: POST with the revision it carries."""
+    revision = client.get(url).context["form"]["revision"].value()
+    return client.post(url, {"revision": revision, **(data or {})})

@@ -10,7 +10,7 @@ from django.urls import reverse
 from organisations.models import User
 from records.queries import user_history
 from tests.builders import PASSWORD, make_actor, make_user
-from tests.conftest import queries_for, signed_in
+from tests.conftest import confirm, queries_for, signed_in
 from tests.plans.two_people import revision_of
 
 NEW_PASSWORD = "en-helt-ny-lösenfras-42"
@@ -164,7 +164,7 @@ def test_an_administrator_changes_a_role_and_the_history_says_who(
 def test_an_administrator_deactivates_and_reactivates_and_never_deletes(
     client, reporter, admin_client
 ):
-    response = admin_client.post(reverse("organisations:user_deactivate", args=[reporter.pk]))
+    response = confirm(admin_client, reverse("organisations:user_deactivate", args=[reporter.pk]))
     assert response.status_code == 302
     reporter.refresh_from_db()
     assert not reporter.is_active

@@ -16,6 +16,7 @@ from reports.models import PublishedReport, PublishedReportFile
 from reports.services import report_publish
 from stats.models import Statistic, StatisticAssignment
 from tests.builders import make_actor, make_plan, make_user
+from tests.conftest import confirm
 
 from .conftest import answer_round, signed_in
 from .reading import html_tables
@@ -46,7 +47,7 @@ def status_rows(content: dict) -> list:
 
 
 def test_a_published_report_does_not_change_when_the_answers_do(round_, coordinator, reader):
-    response = signed_in(coordinator).post(reverse("reports:round_publish", args=[round_.pk]))
+    response = confirm(signed_in(coordinator), reverse("reports:round_publish", args=[round_.pk]))
     report = PublishedReport.objects.get(round=round_)
     assert response.url == reverse("reports:published_report", args=[report.pk])
     frozen = report.content
@@ -85,7 +86,9 @@ def test_a_published_report_cannot_be_edited(round_, coordinator):
 def test_the_report_is_published_in_swedish_whatever_the_coordinators_language(round_, coordinator):
     client = signed_in(coordinator)
     client.cookies["django_language"] = "en"
-    client.post(reverse("reports:round_publish", args=[round_.pk]), HTTP_ACCEPT_LANGUAGE="en")
+    url = reverse("reports:round_publish", args=[round_.pk])
+    revision = client.get(url, HTTP_ACCEPT_LANGUAGE="en").context["form"]["revision"].value()
+    client.post(url, {"revision": revision}, HTTP_ACCEPT_LANGUAGE="en")
     report = PublishedReport.objects.get(round=round_)
     assert report.language == "sv"
     assert report.content["language"] == "sv"
