@@ -52,4 +52,10 @@ def actors_left_without_reporter(user: User) -> list[Actor]:
     if user.role != User.Role.REPORTER:
         return []
     others = User.objects.filter(role=User.Role.REPORTER, is_active=True).exclude(pk=user.pk)
-    return list(user.actors.exclude(reporters__in=others).order_by("name"))
+    # Not user.actors.exclude(…): the exclusion would reuse the manager's join to `user`.
+    mine = Actor.objects.filter(reporters=user)
+    return list(
+        Actor.objects.filter(pk__in=mine.values("pk"))
+        .exclude(reporters__in=others)
+        .order_by("name")
+    )

@@ -90,6 +90,9 @@ def main_content(response) -> str:
 
 
 def confirm(client: Client, url: str, data: dict | None = None):
-    """Open a confirmation page and press its button: POST with the revision it carries."""
-    revision = client.get(url).context["form"]["revision"].value()
-    return client.post(url, {"revision": revision, **(data or {})})
+    """Open a confirmation page and press its button: POST what its form holds as drawn
+    (the revision it carries, a prefilled date), with `data` on top."""
+    form = client.get(url).context["form"]
+    drawn = {name: form[name].value() for name in form.fields}
+    drawn = {name: value for name, value in drawn.items() if value is not None}
+    return client.post(url, {**drawn, **(data or {})})
