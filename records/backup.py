@@ -100,6 +100,7 @@ TRACKED = [
     Activity,
     Responsibility,
     StatisticAssignment,
+    PlanTextSection,
     FollowUpRound,
     RoundQuestion,
     Questionnaire,
@@ -570,8 +571,9 @@ class _Restore:
                 for s in item["statistic_assignments"]
             ],
         )
-        PlanTextSection.objects.bulk_create(
-            _new(PlanTextSection, section, version=version) for section in item["text_sections"]
+        self.create(
+            PlanTextSection,
+            [_new(PlanTextSection, section, version=version) for section in item["text_sections"]],
         )
         by_code = {
             "activity": {a.code: a for a in activities},

@@ -397,6 +397,14 @@ MATRIX: dict[str, list[Case]] = {
         target="reader_account",
         get=                        "login  403    403    403    403    200    403",
         post=                       "login  405    405    405    405    405    405")],
+    # The actors' history: the municipality's actors, deleted ones too; and one actor's.
+    "records:actors_history": [Case(
+        get=                        "login  403    403    403    200    200    200",
+        post=                       "login  405    405    405    405    405    405")],
+    "records:actor_history": [Case(
+        target="actor",
+        get=                        "login  403    403    403    200    200    404",
+        post=                       "login  405    405    405    405    405    405")],
     "records:events": [Case(
         get=                        "login  403    403    403    200    200    200",
         post=                       "login  405    405    405    405    405    405")],

@@ -163,6 +163,8 @@ def pages(role: str, demo) -> list[tuple[str, str, int, object]]:
             ("adopted overview", url("plans:version_overview", adopted), 200, None),
             ("draft documents", url("reports:version_documents", draft), 200, None),
             ("draft history", url("records:version_history", draft), 200, None),
+            ("history of the actors", url("records:actors_history"), 200, None),
+            ("history of an actor", url("records:actor_history", demo.actor), 200, None),
         ]
     if role == "coordinator_forms":
         return [
@@ -264,6 +266,7 @@ def pages(role: str, demo) -> list[tuple[str, str, int, object]]:
             ("new actor", url("organisations:actor_create"), 200, None),
             ("new actor, empty", url("organisations:actor_create"), 200, submit_empty),
             ("edit actor", url("organisations:actor_edit", demo.actor), 200, None),
+            ("history of the actors", url("records:actors_history"), 200, None),
             ("event log", url("records:events"), 200, None),
             ("plan history", url("records:version_history", adopted), 200, None),
             ("round dashboard: forbidden", url("followup:round_dashboard", demo.round), 403, None),

@@ -92,6 +92,10 @@ def test_backup_and_restore_lose_nothing(demo, demo_coordinator, tmp_path):
         demo_coordinator.username,
         [[1, "Klar"]],
     )
+    # The restored text has its history row, as every restored object has.
+    section = PlanTextSection.objects.get(version__plan__municipality=restored)
+    (record,) = PlanTextSection.history.filter(id=section.pk)
+    assert (record.history_type, record.history_change_reason) == ("+", REASON_RESTORE)
 
 
 def test_the_backup_holds_the_whole_demo(demo, tmp_path):
