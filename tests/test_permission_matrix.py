@@ -218,6 +218,15 @@ MATRIX: dict[str, list[Case]] = {
         get=                        "login  403    403    403    302    403    404",
         post=                       "login  403    403    403    302    403    404"),
     ],
+    # Correcting an adopted version's decision: the coordinator's; a draft has none yet.
+    "plans:version_decision_correct": [
+        Case(target="adopted",
+        get=                        "login  403    403    403    200    403    404",
+        post=                       "login  403    403    403    200    403    404"),
+        Case(target="draft",
+        get=                        "login  403    403    403    302    403    404",
+        post=                       "login  403    403    403    302    403    404"),
+    ],
     "plans:version_copy": [Case(
         target="adopted", data="copy",
         get=                        "login  403    403    403    200    403    404",

@@ -72,6 +72,14 @@ def upload_a_bad_file(page):
     submit_empty(page)
 
 
+def correct_the_decision(page):
+    """Correct the adopted version's diary number: the overview then lists the correction."""
+    page.fill("#id_diary_number", "KS 2024-999")
+    page.fill("#id_reason", "Fel diarienummer i protokollet.")
+    submit_empty(page)
+    expect(page.locator(".decision-corrections")).to_be_visible()
+
+
 def changed_meanwhile(model, pk: int, **values):
     """An action: change the row behind the page's back, then send the page's form, so that
     it comes back refused with both people's values."""
@@ -189,6 +197,19 @@ def pages(role: str, demo) -> list[tuple[str, str, int, object]]:
             ("import a plan", url("exchange:plan_import_new"), 200, None),
             ("import a version", url("exchange:plan_import", demo.plan), 200, None),
             ("import, problems", url("exchange:plan_import", demo.plan), 200, upload_a_bad_file),
+            ("correct the decision", url("plans:version_decision_correct", adopted), 200, None),
+            (
+                "correct the decision, empty",
+                url("plans:version_decision_correct", adopted),
+                200,
+                submit_empty,
+            ),
+            (
+                "overview with a corrected decision",
+                url("plans:version_decision_correct", adopted),
+                200,
+                correct_the_decision,
+            ),
             ("new text", url("reports:text_section_create", draft), 200, None),
             ("new text, empty", url("reports:text_section_create", draft), 200, submit_empty),
             (

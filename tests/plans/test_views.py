@@ -267,7 +267,7 @@ def test_adopting_records_the_decision_and_supersedes_the_old_version(
         adopt,
         {
             "decided_by": "Kommunfullmäktige",
-            "decision_date": "2027-02-10",
+            "decision_date": "2026-02-10",
             "revision": revision_of(coordinator_client, adopt),
         },
     )
