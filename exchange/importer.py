@@ -601,18 +601,28 @@ def _decimal(value: int | float | None) -> Decimal | None:
 
 
 def _version_fields(info: dict) -> dict:
+    # No decision: an imported version is a new draft, and the decision a file records (an
+    # exported adopted version carries its own) was made about another version. This one's is
+    # recorded when it is adopted.
     return {
         "valid_from": info["valid_from"],
         "valid_to": info["valid_to"],
-        "decided_by": info["decided_by"],
-        "decision_date": date.fromisoformat(info["decision_date"])
-        if info["decision_date"]
-        else None,
-        "decision_paragraph": info["decision_paragraph"],
-        "diary_number": info["diary_number"],
-        "distribution": "\n".join(info["distribution"]),
         "change_summary": info["change_summary"],
     }
+
+
+DECISION_KEYS = ("decided_by", "decision_date", "decision_paragraph", "diary_number")
+
+
+def _decision_note(info: dict) -> str:
+    """What the summary says about the file's decision, which is not imported."""
+    if not any(info[key] for key in DECISION_KEYS) and not info["distribution"]:
+        return ""
+    decision = ", ".join(str(info[key]) for key in DECISION_KEYS if info[key])
+    return _(
+        "The file records a decision (%(decision)s). It was not imported: the new version is a "
+        "draft, and its decision is recorded when it is adopted."
+    ) % {"decision": decision or ", ".join(info["distribution"])}
 
 
 def _goal_fields(item: dict) -> dict:
@@ -708,6 +718,8 @@ def _version_create(*, data: dict, municipality: Municipality, plan: Plan | None
     version = PlanVersion.objects.create(
         plan=plan, label=label, based_on=based_on, **_version_fields(info)
     )
+    # What the import left out, in words for its summary.
+    version.import_notes = [note for note in [_decision_note(info)] if note]
     actors = _actors_create(data["actors"], municipality)
     goals = _goals_create(data["goals"], version)
 

@@ -104,7 +104,8 @@ def plan_import(request: HttpRequest, pk: int | None = None) -> HttpResponse:
                     "goals": version.goals.count(),
                     "indicators": version.indicators.count(),
                     "activities": version.activities.count(),
-                },
+                }
+                + "".join(f" {note}" for note in version.import_notes),
             )
             return redirect("plans:version_overview", pk=version.pk)
     return render(

@@ -6,6 +6,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from handlingskraft import numbers
+from handlingskraft.privacy import validate_no_personal_number
 from handlingskraft.revisions import RevisionMixin
 from organisations.models import Actor
 
@@ -85,6 +86,41 @@ class AdoptForm(RevisionMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["decided_by"].required = True
         self.fields["decision_date"].required = True
+
+
+class DecisionCorrectionForm(RevisionMixin, forms.ModelForm):
+    """Correcting the decision of an adopted version: the same details as when it was
+    adopted, and why they are corrected."""
+
+    reason = forms.CharField(
+        label=_("Why is the decision corrected?"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        validators=[validate_no_personal_number],
+        help_text=_(
+            "E.g. “The date was typed wrong: the minutes say 24 March 2025.” The reason is "
+            "shown with the correction in the version's history."
+        ),
+    )
+    revision_exclude = ("reason",)  # not stored on the version, so not part of its revision
+
+    class Meta:
+        model = PlanVersion
+        fields = list(PlanVersion.DECISION_FIELDS)
+        widgets = {"decision_date": forms.DateInput(attrs={"type": "date"})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["decided_by"].required = True
+        self.fields["decision_date"].required = True
+
+    def clean(self):
+        data = super().clean()
+        if not self.errors and not set(PlanVersion.DECISION_FIELDS) & set(self.changed_data):
+            raise forms.ValidationError(
+                _("Nothing in the decision was changed. Change what was wrong, or cancel.")
+            )
+        return data
 
 
 class CopyForm(forms.Form):

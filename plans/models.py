@@ -137,7 +137,17 @@ class PlanVersion(models.Model):
     )
     created_at = models.DateTimeField(_("created"), default=timezone.now)
 
-    history = HistoricalRecords()
+    # A correction of an adopted version's decision is saved with the reason the coordinator
+    # gave (correct_decision); a reason may be longer than simple-history's default 100 chars.
+    history = HistoricalRecords(history_change_reason_field=models.TextField(null=True))
+
+    DECISION_FIELDS = (
+        "decided_by",
+        "decision_date",
+        "decision_paragraph",
+        "diary_number",
+        "distribution",
+    )
 
     class Meta:
         ordering = ["plan", "-created_at"]
@@ -148,12 +158,56 @@ class PlanVersion(models.Model):
         return f"{self.plan.title} – {self.label}"
 
     def clean(self):
+        errors = {}
         if self.valid_from and self.valid_to and self.valid_to < self.valid_from:
-            raise ValidationError({"valid_to": _("The plan cannot end before it starts.")})
+            errors["valid_to"] = _("The plan cannot end before it starts.")
+        # A decision is recorded after it was made: a date ahead is a typing error, and one
+        # that would stand in the adopted version's trail.
+        if self.decision_date and self.decision_date > timezone.localdate():
+            errors["decision_date"] = _(
+                "The decision date cannot be in the future. Give the date the decision was made."
+            )
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def is_editable(self) -> bool:
         return self.status == self.Status.DRAFT
+
+    @property
+    def has_decision(self) -> bool:
+        return any(getattr(self, name) for name in self.DECISION_FIELDS)
+
+    def correct_decision(self, *, user, reason: str, **decision) -> None:
+        """Correct the decision record of an adopted (or superseded) version: the body, date,
+        paragraph, diary number and recipients. Everything else stays read-only. The history
+        row of the save carries who and the reason, so the trail shows it as a correction."""
+        if self.is_editable:
+            raise ValidationError(
+                _("A draft has no decision to correct. Record the decision when it is adopted.")
+            )
+        reason = reason.strip()
+        if not reason:
+            raise ValidationError(_("Say why the decision is corrected."))
+        unknown = decision.keys() - set(self.DECISION_FIELDS)
+        if unknown:
+            raise TypeError(f"Not a decision field: {sorted(unknown)}")
+        for name, value in decision.items():
+            setattr(self, name, value)
+        self.full_clean(exclude=["plan", "based_on"])
+        missing = {
+            name: _("An adopted version keeps who decided and when.")
+            for name in ("decided_by", "decision_date")
+            if not getattr(self, name)
+        }
+        if missing:
+            raise ValidationError(missing)
+        self._change_reason = reason
+        self._history_user = user  # also outside a request
+        try:
+            self.save()
+        finally:
+            del self._change_reason, self._history_user
 
     @property
     def distribution_list(self) -> list[str]:

@@ -12,6 +12,7 @@ from handlingskraft.prefetch import prefetch_lists
 from organisations.models import Actor
 from organisations.permissions import can_read_drafts
 from organisations.queries import actor_tree
+from records.services import REASON_BASELINE, REASON_RESTORE
 
 from .models import Activity, Goal, Indicator, Plan, PlanVersion, Responsibility, Term
 
@@ -55,11 +56,19 @@ class PageCache:
 
 
 def page_cache(version: PlanVersion, *variant: object) -> PageCache:
-    """An adopted or superseded version renders the same until a name in it changes, so its
+    """An adopted or superseded version renders the same until a name in it changes or a
+    decision of its plan is corrected (its documents show the plan's decision trail), so its
     pages are kept for a day; a draft's are rendered every time (zero seconds keeps nothing)."""
     if version.is_editable:
         return PageCache(0, f"draft:{version.pk}")
-    parts = [version.status, get_language(), names_stamp(version.plan.municipality_id), *variant]
+    decisions = PlanVersion.objects.filter(plan_id=version.plan_id).order_by("pk")
+    parts = [
+        version.status,
+        get_language(),
+        names_stamp(version.plan.municipality_id),
+        list(decisions.values_list("pk", "status", *PlanVersion.DECISION_FIELDS)),
+        *variant,
+    ]
     # Hashed: variants may hold any text (a plan's title), and a key must be short and plain.
     digest = hashlib.sha256(repr(parts).encode()).hexdigest()
     return PageCache(24 * 3600, f"{version.pk}:{digest}")
@@ -282,4 +291,18 @@ def version_counts(version: PlanVersion) -> VersionCounts:
         .values("actor_id")
         .distinct()
         .count(),
+    )
+
+
+def decision_corrections(version: PlanVersion) -> list:
+    """The corrections of a version's decision, newest first: the history rows saved with the
+    reason the coordinator gave (PlanVersion.correct_decision), with who saved them. One
+    query."""
+    return list(
+        PlanVersion.history.filter(id=version.pk, history_type="~")
+        .exclude(history_change_reason__isnull=True)
+        # The trail's own markers are not reasons a person gave.
+        .exclude(history_change_reason__in=["", REASON_BASELINE, REASON_RESTORE])
+        .select_related("history_user")
+        .order_by("-history_date", "-history_id")
     )

@@ -250,5 +250,7 @@ def plan_version_adopt(
     version.decision_paragraph = decision_paragraph
     version.diary_number = diary_number
     version.distribution = distribution
+    # The model's rules (a decision date not ahead of today …) hold for every caller.
+    version.full_clean(exclude=["plan", "based_on"])
     version.save()
     return version

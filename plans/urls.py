@@ -16,6 +16,11 @@ urlpatterns = [
     path("versions/<int:pk>/coverage/", views.version_coverage, name="version_coverage"),
     path("versions/<int:pk>/edit/", views.version_edit, name="version_edit"),
     path("versions/<int:pk>/adopt/", views.version_adopt, name="version_adopt"),
+    path(
+        "versions/<int:pk>/decision/",
+        views.version_decision_correct,
+        name="version_decision_correct",
+    ),
     path("versions/<int:pk>/copy/", views.version_copy, name="version_copy"),
     path("versions/<int:pk>/delete/", views.version_delete, name="version_delete"),
     path("versions/<int:pk>/goals/new/", views.goal_create, name="goal_create"),

@@ -21,6 +21,7 @@ from .forms import (
     ActivityForm,
     AdoptForm,
     CopyForm,
+    DecisionCorrectionForm,
     GoalForm,
     IndicatorForm,
     PlanCreateForm,
@@ -103,6 +104,8 @@ def version_overview(request: HttpRequest, pk: int) -> HttpResponse:
             "counts": queries.version_counts(version),
             "can_write": can_write and version.is_editable,
             "can_copy": can_write,
+            "can_correct": can_write and not version.is_editable,
+            "corrections": [] if version.is_editable else queries.decision_corrections(version),
             "problems": services.version_adoption_problems(version)
             if can_write and version.is_editable
             else [],
@@ -245,6 +248,44 @@ def version_adopt(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "plans/version_adopt.html",
         {"form": form, "version": version, "problems": problems},
+    )
+
+
+@coordinator_required
+def version_decision_correct(request: HttpRequest, pk: int) -> HttpResponse:
+    """An adopted version is read-only, but a wrongly recorded decision can be corrected,
+    with a reason that the history shows."""
+    version = queries.version_for(request.user, pk)
+    if version.is_editable:
+        messages.error(
+            request,
+            _("A draft has no decision to correct. Its decision is recorded when it is adopted."),
+        )
+        return _overview(version)
+    if request.method == "POST":
+        with transaction.atomic():
+            row = row_locked(version)
+            form = DecisionCorrectionForm(request.POST, instance=row)
+            if form.is_valid() and form.is_current():
+                decision = {name: form.cleaned_data[name] for name in PlanVersion.DECISION_FIELDS}
+                try:
+                    row.correct_decision(
+                        user=request.user, reason=form.cleaned_data["reason"], **decision
+                    )
+                except ValidationError as error:  # the form checked the fields already
+                    form.add_error(None, error.messages)
+                else:
+                    messages.success(
+                        request,
+                        _(
+                            "The decision was corrected. The version's history shows the correction."
+                        ),
+                    )
+                    return _overview(version)
+    else:
+        form = DecisionCorrectionForm(instance=version)
+    return render(
+        request, "plans/version_decision_correct.html", {"form": form, "version": version}
     )
 
 

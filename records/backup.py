@@ -100,6 +100,7 @@ TRACKED = [
     Activity,
     Responsibility,
     StatisticAssignment,
+    PlanTextSection,
     FollowUpRound,
     RoundQuestion,
     Questionnaire,
@@ -450,10 +451,10 @@ class _Restore:
                 Plan, [_new(Plan, plan_item, ("versions",), municipality=self.municipality)]
             )
             items = plan_item["versions"]
-            created = self.create(
-                PlanVersion,
-                [_new(PlanVersion, item, VERSION_KEYS, plan=plan) for item in items],
-            )
+            new_versions = [_new(PlanVersion, item, VERSION_KEYS, plan=plan) for item in items]
+            for version in new_versions:
+                self.check_version(version)
+            created = self.create(PlanVersion, new_versions)
             versions += zip(items, created, strict=True)
         refs = {item["ref"]: version for item, version in versions}
         for item, version in versions:
@@ -465,6 +466,21 @@ class _Restore:
         for model in TRACKED:
             history_records_create(objs=self.written[model], model=model, reason=REASON_RESTORE)
         return self.municipality
+
+    def check_version(self, version: PlanVersion) -> None:
+        """A version's own rules (a decision date not ahead of today …) hold for a restored
+        one too: a file edited by hand cannot bring in what the pages would refuse."""
+        try:
+            version.clean()
+        except ValidationError as error:
+            raise BackupProblem(
+                _("Version %(label)s of “%(plan)s” cannot be restored: %(problem)s")
+                % {
+                    "label": version.label,
+                    "plan": version.plan.title,
+                    "problem": " ".join(error.messages),
+                }
+            ) from error
 
     def restore_actors(self, items: list[dict]) -> None:
         self.actors: dict[str, Actor] = {}
@@ -573,8 +589,9 @@ class _Restore:
                 for s in item["statistic_assignments"]
             ],
         )
-        PlanTextSection.objects.bulk_create(
-            _new(PlanTextSection, section, version=version) for section in item["text_sections"]
+        self.create(
+            PlanTextSection,
+            [_new(PlanTextSection, section, version=version) for section in item["text_sections"]],
         )
         by_code = {
             "activity": {a.code: a for a in activities},

@@ -1,5 +1,6 @@
-"""Reads of the audit trail: what changed in a plan version or a questionnaire, page by page, in
-words (who, when, which object, which fields from what to what), and the event log.
+"""Reads of the audit trail: what changed in a plan version, a questionnaire, an account or the
+municipality's actors, page by page, in words (who, when, which object, which fields from what
+to what, and why when a person gave a reason), and the event log.
 
 The change history itself is kept by django-simple-history, one history table per tracked
 model. A page merges several of them: one UNION query finds the page's rows, then each table is
@@ -34,8 +35,9 @@ from followup.models import (
     StatisticCount,
 )
 from organisations.models import Actor, User
-from plans.models import Activity, Goal, Indicator, PlanVersion, Responsibility, Term
+from plans.models import Activity, Goal, Indicator, Plan, PlanVersion, Responsibility, Term
 from plans.vocabularies import DEFAULT_LABELS
+from reports.models import PlanTextSection
 from stats.catalogue import NATIONAL_STATISTICS
 from stats.models import Statistic, StatisticAssignment
 
@@ -163,7 +165,20 @@ def _within(model: type[models.Model], *, link: str, parent: str) -> Callable[[i
 
 ORDER = gettext_lazy("order")
 
+
+def _plan_of(pk: int) -> Q:
+    return Q(id__in=PlanVersion.objects.filter(pk=pk).values("plan_id"))
+
+
 VERSION_TRAIL = [
+    # The plan the version belongs to: its title, when it was made.
+    Tracked(
+        Plan,
+        gettext_lazy("Action plan"),
+        _plan_of,
+        lambda row, names: row.title,
+        hidden=frozenset({"municipality", "created_at"}),
+    ),
     Tracked(
         PlanVersion,
         gettext_lazy("Plan version"),
@@ -214,6 +229,15 @@ VERSION_TRAIL = [
         ),
         refs=("statistic", "actor"),
         hidden=frozenset({"version", "statistic", "actor"}),
+    ),
+    # The introductory texts of the plan's documents.
+    Tracked(
+        PlanTextSection,
+        gettext_lazy("Introductory text"),
+        lambda pk: Q(version_id=pk),
+        lambda row, names: row.title,
+        hidden=frozenset({"version"}),
+        names={"position": ORDER},
     ),
     # The version's follow-ups: opened, their questions of the coordinator's own, closed.
     Tracked(
@@ -313,6 +337,22 @@ USER_TRAIL = [
 ]
 
 
+def _actor_tracked(scope: Callable[[int], Q]) -> Tracked:
+    return Tracked(
+        Actor,
+        gettext_lazy("Actor"),
+        scope,
+        lambda row, names: row.name,
+        # An actor never moves to another municipality.
+        hidden=frozenset({"municipality"}),
+    )
+
+
+# Every actor of a municipality, those deleted since included; and one actor.
+ACTORS_TRAIL = [_actor_tracked(lambda pk: Q(municipality_id=pk))]
+ACTOR_TRAIL = [_actor_tracked(lambda pk: Q(id=pk))]
+
+
 # Entries ---------------------------------------------------------------------------------------
 
 
@@ -331,12 +371,17 @@ class Entry:
     who: User | None
     kind: str
     object: str
-    action: str  # created, changed, saved, deleted, baseline, restored
+    action: str  # created, changed, corrected, saved, deleted, baseline, restored
     changes: list[FieldChange]
+    reason: str = ""  # why, in the words of the person who corrected it
+    anchor: str = ""  # unique on the page: the history row it shows
 
     ACTIONS = {
         "created": gettext_lazy("Created"),
         "changed": gettext_lazy("Changed"),
+        # Changed with a reason given, where a change is otherwise not allowed (the decision
+        # of an adopted version).
+        "corrected": gettext_lazy("Corrected"),
         # A save that changed no field shown, e.g. a questionnaire saved with new answers only.
         "saved": gettext_lazy("Saved"),
         "deleted": gettext_lazy("Deleted"),
@@ -348,12 +393,26 @@ class Entry:
     def action_label(self) -> str:
         return str(self.ACTIONS[self.action])
 
+    @property
+    def shows_before(self) -> bool:
+        """Whether its changes have a before to show beside the after."""
+        return self.action in ("changed", "corrected")
+
+
+SYSTEM_REASONS = {REASON_BASELINE, REASON_RESTORE}
+
+
+def _reason(row) -> str:
+    """The reason a person gave for the change; the trail's own markers are not reasons."""
+    reason = row.history_change_reason or ""
+    return "" if reason in SYSTEM_REASONS else reason
+
 
 def _action(row) -> str:
     if row.history_type == "-":
         return "deleted"
     if row.history_type == "~":
-        return "changed"
+        return "corrected" if _reason(row) else "changed"
     return {REASON_BASELINE: "baseline", REASON_RESTORE: "restored"}.get(
         row.history_change_reason or "", "created"
     )
@@ -523,6 +582,8 @@ def trail_page(trail: list[Tracked], pk: int, page_number) -> Page:
                     )
                     for f, old, new in shown
                 ],
+                reason=_reason(row) if action == "corrected" else "",
+                anchor=f"{tracked.model._meta.model_name}-{history_id}",
             )
         )
     page.object_list = entries
@@ -530,8 +591,9 @@ def trail_page(trail: list[Tracked], pk: int, page_number) -> Page:
 
 
 def version_history(version: PlanVersion, page_number=1) -> Page:
-    """What changed in a plan version: the version, its goals, indicators, activities, who
-    answers for them, which statistics are reported and its follow-up rounds."""
+    """What changed in a plan version: its plan, the version and its decision, its goals,
+    indicators, activities, who answers for them, which statistics are reported, the texts
+    of its documents and its follow-up rounds."""
     return trail_page(VERSION_TRAIL, version.pk, page_number)
 
 
@@ -544,6 +606,16 @@ def user_history(user: User, page_number=1) -> Page:
     """What changed in an account: its name, address, role, actors and whether it may sign in,
     and who changed it."""
     return trail_page(USER_TRAIL, user.pk, page_number)
+
+
+def actors_history(municipality_id: int, page_number=1) -> Page:
+    """What changed in a municipality's actors: added, renamed, moved in the tree, deleted."""
+    return trail_page(ACTORS_TRAIL, municipality_id, page_number)
+
+
+def actor_history(actor: Actor, page_number=1) -> Page:
+    """What changed in one actor."""
+    return trail_page(ACTOR_TRAIL, actor.pk, page_number)
 
 
 # Events --------------------------------------------------------------------------------------

@@ -11,5 +11,7 @@ urlpatterns = [
         name="questionnaire_history",
     ),
     path("users/<int:pk>/history/", views.user_history, name="user_history"),
+    path("actors/history/", views.actors_history, name="actors_history"),
+    path("actors/<int:pk>/history/", views.actor_history, name="actor_history"),
     path("records/events/", views.events, name="events"),
 ]

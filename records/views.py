@@ -1,11 +1,12 @@
-"""The audit trail's pages: what changed in a plan version or a questionnaire, and the event
-log of sign-ins, exports, publications and backups."""
+"""The audit trail's pages: what changed in a plan version, a questionnaire, an account or the
+actors, and the event log of sign-ins, exports, publications and backups."""
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
 from followup.queries import questionnaire_for
+from organisations.models import Actor
 from organisations.permissions import auditor_required, member_required, user_manager_required
 from organisations.queries import manageable_users
 from plans.queries import version_for
@@ -51,6 +52,22 @@ def user_history(request: HttpRequest, pk: int) -> HttpResponse:
         "records/user_history.html",
         {"account": account, "page": queries.user_history(account, request.GET.get("page"))},
     )
+
+
+@require_safe
+@auditor_required
+def actors_history(request: HttpRequest) -> HttpResponse:
+    # All of the municipality's actors, so that a deleted one can still be looked up.
+    page = queries.actors_history(request.user.municipality_id, request.GET.get("page"))
+    return render(request, "records/actor_history.html", {"actor": None, "page": page})
+
+
+@require_safe
+@auditor_required
+def actor_history(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = get_object_or_404(Actor, pk=pk, municipality_id=request.user.municipality_id)
+    page = queries.actor_history(actor, request.GET.get("page"))
+    return render(request, "records/actor_history.html", {"actor": actor, "page": page})
 
 
 @require_safe

@@ -137,6 +137,9 @@ class Document:
     notice: str = ""
     landscape: bool = False
     author: str = ""
+    # Printed at the head of every page (every renderer): "Utkast" on a draft's documents,
+    # so that no page of one can be passed on as the adopted plan.
+    draft_mark: str = ""
 
     # Walking ------------------------------------------------------------------------------
 

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from followup.models import FollowUpRound
 from handlingskraft.privacy import validate_no_personal_number
@@ -97,6 +98,8 @@ class PlanTextSection(models.Model):
         validators=[validate_no_personal_number],
         help_text=_("Separate paragraphs with an empty line."),
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["position", "id"]

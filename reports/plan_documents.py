@@ -37,6 +37,7 @@ def _base(version: PlanVersion, kind: str, title: str, subtitle: str, **kw) -> D
         language=get_language() or "sv",
         facts=facts,
         author=version.plan.municipality.name,
+        draft_mark=_("Draft") if version.is_editable else "",
         **kw,
     )
 

@@ -12,7 +12,7 @@ from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Cm, Pt
+from docx.shared import Cm, Pt, RGBColor
 
 from .charts import chart_png
 from .document import (
@@ -67,6 +67,8 @@ def render_docx(document: Document) -> bytes:
         styles.add(section.title, f"Heading {min(section.level, 9)}")
         for block in section.blocks:
             _block(word, styles, block, document, min(section.level + 1, 9))
+    if document.draft_mark:
+        _draft_headers(word, document.draft_mark)
     buffer = io.BytesIO()
     word.save(buffer)
     return buffer.getvalue()
@@ -98,6 +100,19 @@ def _set_language(word, language: str) -> None:
         run_properties.append(lang)
     for attribute in ("w:val", "w:eastAsia", "w:bidi"):
         lang.set(qn(attribute), language)
+
+
+def _draft_headers(word, mark: str) -> None:
+    """The mark in the header of every section, so it stands on every page."""
+    for section in word.sections:
+        header = section.header
+        header.is_linked_to_previous = False
+        paragraph = header.paragraphs[0]
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        run = paragraph.add_run(_text(mark))
+        run.bold = True
+        run.font.size = Pt(11)
+        run.font.color.rgb = RGBColor(0x8A, 0x1C, 0x1C)
 
 
 def _landscape(word) -> None:

@@ -7,6 +7,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
 
 from followup.models import FollowUpRound
 from plans.models import PlanVersion
@@ -143,19 +144,21 @@ def text_sections_suggest(*, version: PlanVersion) -> list[PlanTextSection]:
     _refuse_unless_draft(version)
     if version.text_sections.exists():
         return []
-    return PlanTextSection.objects.bulk_create(
+    return bulk_create_with_history(
         [
             PlanTextSection(version=version, position=position, title=title)
             for position, title in enumerate(suggested_titles())
-        ]
+        ],
+        PlanTextSection,
     )
 
 
 def text_sections_copy(*, source: PlanVersion, target: PlanVersion) -> None:
     """Bring a version's texts to its copy (called by plans.services.plan_version_copy)."""
-    PlanTextSection.objects.bulk_create(
+    bulk_create_with_history(
         [
             PlanTextSection(version=target, position=s.position, title=s.title, body=s.body)
             for s in source.text_sections.all()
-        ]
+        ],
+        PlanTextSection,
     )

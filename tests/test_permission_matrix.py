@@ -230,6 +230,15 @@ MATRIX: dict[str, list[Case]] = {
         get=                        "login  403    403    403    302    403    404",
         post=                       "login  403    403    403    302    403    404"),
     ],
+    # Correcting an adopted version's decision: the coordinator's; a draft has none yet.
+    "plans:version_decision_correct": [
+        Case(target="adopted",
+        get=                        "login  403    403    403    200    403    404",
+        post=                       "login  403    403    403    200    403    404"),
+        Case(target="draft",
+        get=                        "login  403    403    403    302    403    404",
+        post=                       "login  403    403    403    302    403    404"),
+    ],
     "plans:version_copy": [Case(
         target="adopted", data="copy",
         get=                        "login  403    403    403    200    403    404",
@@ -436,6 +445,14 @@ MATRIX: dict[str, list[Case]] = {
     "records:user_history": [Case(
         target="reader_account",
         get=                        "login  403    403    403    403    200    403",
+        post=                       "login  405    405    405    405    405    405")],
+    # The actors' history: the municipality's actors, deleted ones too; and one actor's.
+    "records:actors_history": [Case(
+        get=                        "login  403    403    403    200    200    200",
+        post=                       "login  405    405    405    405    405    405")],
+    "records:actor_history": [Case(
+        target="actor",
+        get=                        "login  403    403    403    200    200    404",
         post=                       "login  405    405    405    405    405    405")],
     "records:events": [Case(
         get=                        "login  403    403    403    200    200    200",

@@ -3,7 +3,8 @@
 One browser for the whole session; each test gets the demo municipality loaded afresh (the live
 server needs committed data, so these tests are transactional and the database is emptied after
 each; `django_db_serialized_rollback` brings back the national vocabularies and statistics the
-migrations put there). Select or skip them with `-m e2e` / `-m "not e2e"`.
+migrations put there). On SQLite the loaded demo is copied once and restored for
+each test. Select or skip them with `-m e2e` / `-m "not e2e"`.
 """
 
 import os
@@ -89,8 +90,33 @@ class Demo:
     published_report: int
 
 
+# On SQLite (the test database lives in memory), the demo as loaded for the first test of this
+# process, copied page by page with SQLite's backup API: loading it again for each test took
+# about eight seconds (validation, history, the published report), restoring the copy well
+# under one. PostgreSQL runs no browser tests (`make test-postgres` selects "not e2e").
+_demo_snapshot: dict = {}
+
+
 @pytest.fixture
 def demo(live_server, django_db_serialized_rollback) -> Demo:
+    from django.db import connection
+
+    if connection.vendor == "sqlite" and _demo_snapshot:
+        connection.ensure_connection()
+        _demo_snapshot["copy"].backup(connection.connection)
+        return _demo_snapshot["demo"]
+    loaded = _load_demo()
+    if connection.vendor == "sqlite":
+        import sqlite3
+
+        connection.ensure_connection()
+        copy = sqlite3.connect(":memory:", check_same_thread=False)
+        connection.connection.backup(copy)
+        _demo_snapshot.update(copy=copy, demo=loaded)
+    return loaded
+
+
+def _load_demo() -> Demo:
     call_command("load_demo", "--quiet")
     adopted = PlanVersion.objects.get(status=PlanVersion.Status.ADOPTED)
     draft = PlanVersion.objects.get(status=PlanVersion.Status.DRAFT)

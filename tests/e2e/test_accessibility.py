@@ -72,6 +72,14 @@ def upload_a_bad_file(page):
     submit_empty(page)
 
 
+def correct_the_decision(page):
+    """Correct the adopted version's diary number: the overview then lists the correction."""
+    page.fill("#id_diary_number", "KS 2024-999")
+    page.fill("#id_reason", "Fel diarienummer i protokollet.")
+    submit_empty(page)
+    expect(page.locator(".decision-corrections")).to_be_visible()
+
+
 def changed_meanwhile(model, pk: int, **values):
     """An action: change the row behind the page's back, then send the page's form, so that
     it comes back refused with both people's values."""
@@ -184,6 +192,8 @@ def pages(role: str, demo) -> list[tuple[str, str, int, object]]:
             ("adopted overview", url("plans:version_overview", adopted), 200, None),
             ("draft documents", url("reports:version_documents", draft), 200, None),
             ("draft history", url("records:version_history", draft), 200, None),
+            ("history of the actors", url("records:actors_history"), 200, None),
+            ("history of an actor", url("records:actor_history", demo.actor), 200, None),
         ]
     if role == "coordinator_forms":
         return [
@@ -208,6 +218,19 @@ def pages(role: str, demo) -> list[tuple[str, str, int, object]]:
             ("import a plan", url("exchange:plan_import_new"), 200, None),
             ("import a version", url("exchange:plan_import", demo.plan), 200, None),
             ("import, problems", url("exchange:plan_import", demo.plan), 200, upload_a_bad_file),
+            ("correct the decision", url("plans:version_decision_correct", adopted), 200, None),
+            (
+                "correct the decision, empty",
+                url("plans:version_decision_correct", adopted),
+                200,
+                submit_empty,
+            ),
+            (
+                "overview with a corrected decision",
+                url("plans:version_decision_correct", adopted),
+                200,
+                correct_the_decision,
+            ),
             ("new text", url("reports:text_section_create", draft), 200, None),
             ("new text, empty", url("reports:text_section_create", draft), 200, submit_empty),
             (
@@ -318,6 +341,7 @@ def pages(role: str, demo) -> list[tuple[str, str, int, object]]:
             ("new actor", url("organisations:actor_create"), 200, None),
             ("new actor, empty", url("organisations:actor_create"), 200, submit_empty),
             ("edit actor", url("organisations:actor_edit", demo.actor), 200, None),
+            ("history of the actors", url("records:actors_history"), 200, None),
             ("event log", url("records:events"), 200, None),
             ("plan history", url("records:version_history", adopted), 200, None),
             ("round dashboard: forbidden", url("followup:round_dashboard", demo.round), 403, None),

@@ -116,8 +116,9 @@ def test_write_adopt_follow_up_and_approve(demo, open_page):
     coordinator.get_by_role("button", name="Publicera rapporten").click()
     expect(coordinator.locator(".message-success")).to_be_visible()
     published = urlparse(coordinator.url).path
-    with coordinator.expect_download() as download:
-        coordinator.locator("a[href$='/report.pdf']").click()
+    # Drawing the PDF takes seconds on a busy machine: wait for it longer than for a page.
+    with coordinator.expect_download(timeout=30_000) as download:
+        coordinator.locator("a[href$='/report.pdf']").click(timeout=30_000)
     assert download.value.suggested_filename.endswith(".pdf")
     with open(download.value.path(), "rb") as pdf:
         assert pdf.read(5) == b"%PDF-"

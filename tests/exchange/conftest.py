@@ -1,3 +1,4 @@
+import copy
 import io
 from datetime import date
 
@@ -22,6 +23,23 @@ def database_counts() -> dict[str, int]:
         for app in ("organisations", "plans", "stats")
         for model in apps.get_app_config(app).get_models(include_auto_created=True)
     }
+
+
+# A version's decision as exported when it has none: what an import gives, whatever the file.
+NO_DECISION = {
+    "decided_by": "",
+    "decision_date": None,
+    "decision_paragraph": "",
+    "diary_number": "",
+    "distribution": [],
+}
+
+
+def without_decision(data: dict) -> dict:
+    """Exchange data as it reads once imported: an imported version never has a decision."""
+    data = copy.deepcopy(data)
+    data["plan"].update(NO_DECISION)
+    return data
 
 
 def make_rich_plan(municipality):

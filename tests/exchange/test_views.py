@@ -168,6 +168,54 @@ def test_a_coordinator_imports_a_json_file_as_a_new_plan(coordinator_client, ric
     assert new.title == rich_version.plan.title
 
 
+def test_an_exported_adopted_version_comes_back_as_a_draft_without_its_decision(
+    coordinator_client, rich_version
+):
+    rich_version.status = PlanVersion.Status.ADOPTED
+    rich_version.save()
+    url = reverse("exchange:version_export_json", args=[rich_version.pk])
+    exported = coordinator_client.get(url).content
+    assert json.loads(exported)["plan"]["decided_by"] == "Kommunfullmäktige"
+
+    response = coordinator_client.post(
+        reverse("exchange:plan_import", args=[rich_version.plan.pk]),
+        upload(exported, "plan.json"),
+        follow=True,
+    )
+
+    new = PlanVersion.objects.exclude(pk=rich_version.pk).get()
+    assert new.status == PlanVersion.Status.DRAFT
+    assert not new.has_decision
+    assert (new.decided_by, new.decision_date, new.diary_number, new.distribution) == (
+        "",
+        None,
+        "",
+        "",
+    )
+    page = response.content.decode()
+    assert (
+        "Filen innehåller ett beslut (Kommunfullmäktige, 2025-01-28, § 12, KS 2024-123). "
+        "Beslutet importerades inte"
+    ) in page
+    # The new draft shows no decision of its own; its history has none either.
+    assert "Kommunfullmäktige" not in page.split("Planens versioner")[0].split("<h2>Beslut</h2>")[1]
+
+
+def test_a_file_without_a_decision_says_nothing_about_one(coordinator_client, rich_version):
+    data = version_to_data(rich_version)
+    data["plan"] |= {"decided_by": "", "decision_date": None, "decision_paragraph": ""}
+    data["plan"] |= {"diary_number": "", "distribution": []}
+
+    response = coordinator_client.post(
+        reverse("exchange:plan_import_new"),
+        upload(json.dumps(data).encode(), "plan.json"),
+        follow=True,
+    )
+
+    assert "Filen har importerats som ett nytt utkast" in response.content.decode()
+    assert "Filen innehåller ett beslut" not in response.content.decode()
+
+
 def test_a_file_with_problems_shows_every_problem_and_imports_nothing(
     coordinator_client, rich_xlsx
 ):

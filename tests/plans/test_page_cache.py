@@ -1,11 +1,13 @@
 """Pages of a version that can no longer change are kept once rendered, and never show a
 name that has changed since; a draft's pages are rendered afresh every time."""
 
+import io
 from datetime import date
 
 import pytest
 from django.core.cache import cache
 from django.urls import reverse
+from docx import Document as WordDocument
 
 from organisations.models import Actor
 from plans.models import Activity
@@ -81,3 +83,18 @@ def test_only_this_actor_is_kept_apart_from_the_whole_plan(municipality, coordin
     only = client.get(f"{url}?actor={second.pk}").content.decode()
     section = f'id="actor-{first.pk}"'
     assert section in whole and section not in only
+
+
+def test_a_corrected_decision_shows_at_once_in_a_kept_document(municipality, coordinator):
+    version = adopt(make_plan(municipality))
+    client = signed_in(coordinator)
+    url = reverse("reports:plan_document", args=[version.pk, "short", "docx"])
+    assert "KS 2024-1" not in word_text(client.get(url).content)
+
+    version.correct_decision(user=coordinator, reason="Dnr saknades.", diary_number="KS 2024-1")
+
+    assert "KS 2024-1" in word_text(client.get(url).content)
+
+
+def word_text(content: bytes) -> str:
+    return "\n".join(p.text for p in WordDocument(io.BytesIO(content)).paragraphs)

@@ -66,7 +66,6 @@ class Form:
     x: tuple  # (field, value) Anna changes; a value naming a plan key is that row's pk
     y: tuple  # (field, value) Bertil changes from the page he opened before Anna saved
     both: tuple  # (field, Anna's value, Bertil's value): a field both of them change
-    named: bool = True  # False: the row has no history to tell who saved it
 
 
 FORMS = {
@@ -111,7 +110,6 @@ FORMS = {
         ("title", "Bakgrund och syfte"),
         ("body", "Nytt stycke."),
         ("body", "Annas stycke.", "Bertils stycke."),
-        named=False,
     ),
 }
 
@@ -133,7 +131,7 @@ def test_a_stale_save_is_refused_and_shows_both_changes_until_saved_again(name, 
         reverse(form.url, args=[plan[form.row].pk]),
         (x, value(plan, x_value)),
         (y, value(plan, y_value)),
-        author="Anna Andersson" if form.named else None,
+        author="Anna Andersson",
     )
 
 
@@ -150,7 +148,7 @@ def test_the_same_field_changed_by_both_shows_the_other_value_beside_yours(
         field,
         value(plan, anna_value),
         value(plan, bertil_value),
-        author="Anna Andersson" if form.named else None,
+        author="Anna Andersson",
     )
 
 

@@ -267,7 +267,7 @@ def test_adopting_records_the_decision_and_supersedes_the_old_version(
         adopt,
         {
             "decided_by": "Kommunfullmäktige",
-            "decision_date": "2027-02-10",
+            "decision_date": "2026-02-10",
             "revision": revision_of(coordinator_client, adopt),
         },
     )
@@ -340,3 +340,10 @@ def test_municipality_can_add_its_own_vocabulary_term(municipality, coordinator_
         reverse("plans:term_create"), {"kind": "prevention_level", "name": "Fjärde nivån"}
     )
     assert "kind" in refused.context["form"].errors
+
+
+@pytest.mark.parametrize("page", [*LIST_PAGES, "reports:version_documents"])
+def test_every_page_of_a_draft_says_it_is_a_draft(page, municipality, coordinator_client):
+    draft = make_plan(municipality)
+    html = coordinator_client.get(reverse(page, args=[draft.pk])).content.decode()
+    assert '<span class="badge badge-draft">Utkast</span>' in html

@@ -1,11 +1,12 @@
 """A municipality backed up and restored loses nothing."""
 
 import json
+from datetime import timedelta
 
 import pytest
 from django.apps import apps
 from django.core.management import CommandError, call_command
-from django.utils import translation
+from django.utils import timezone, translation
 
 from followup.models import ActivityAnswer, FollowUpRound, Questionnaire, StatisticCount
 from organisations.models import Actor, Municipality, User
@@ -92,6 +93,10 @@ def test_backup_and_restore_lose_nothing(demo, demo_coordinator, tmp_path):
         demo_coordinator.username,
         [[1, "Klar"]],
     )
+    # The restored text has its history row, as every restored object has.
+    section = PlanTextSection.objects.get(version__plan__municipality=restored)
+    (record,) = PlanTextSection.history.filter(id=section.pk)
+    assert (record.history_type, record.history_change_reason) == ("+", REASON_RESTORE)
 
 
 def test_the_backup_holds_the_whole_demo(demo, tmp_path):
@@ -165,6 +170,19 @@ def test_restoring_is_all_or_nothing(demo, tmp_path):
         call_command("restore_municipality", tmp_path / "damaged.json")
     assert not Municipality.objects.filter(code="2999").exists()
     assert not User.objects.filter(username=data["users"][0]["username"]).exists()
+
+
+def test_a_decision_date_ahead_of_today_is_not_restored(demo, tmp_path):
+    call_command("backup_municipality", demo.code, tmp_path / "backup.json")
+    municipality_delete(demo)
+    data = backup_read(tmp_path / "backup.json")
+    adopted = next(v for v in data["plans"][0]["versions"] if v["status"] == "adopted")
+    adopted["decision_date"] = (timezone.localdate() + timedelta(days=1)).isoformat()
+    (tmp_path / "edited.json").write_text(json.dumps(data))
+
+    with pytest.raises(CommandError, match="Beslutsdatumet kan inte ligga i framtiden"):
+        call_command("restore_municipality", tmp_path / "edited.json")
+    assert not Municipality.objects.filter(code="2999").exists()
 
 
 def test_a_file_that_is_not_a_backup_is_refused(db, tmp_path):

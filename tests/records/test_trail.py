@@ -28,6 +28,8 @@ from plans.services import (
     plan_version_delete,
 )
 from records.queries import version_history
+from reports.models import PlanTextSection
+from reports.services import text_section_delete, text_section_move, text_sections_suggest
 from stats.models import Statistic, StatisticAssignment
 from stats.services import statistic_assignments_set
 from tests.builders import make_actor, make_plan, make_user, term
@@ -210,17 +212,21 @@ def test_saving_a_questionnaire_records_what_changed_and_who_saved_it(municipali
     statistic = Statistic.objects.get(code="honour_cases")
 
     def cells(girls):
-        return lambda row: {("girls", "13-17"): girls, ("boys", "13-17"): 2} if row == statistic else {}
+        return lambda row: (
+            {("girls", "13-17"): girls, ("boys", "13-17"): 2} if row == statistic else {}
+        )
 
     changes = answers_from_rows(
         content,
-        activity=lambda answer, n: {
-            "status": "done",
-            "levels_reached": [term("prevention_level", "selective").pk],
-            "participants_women": 12,
-        }
-        if answer.pk == first
-        else {},
+        activity=lambda answer, n: (
+            {
+                "status": "done",
+                "levels_reached": [term("prevention_level", "selective").pk],
+                "participants_women": 12,
+            }
+            if answer.pk == first
+            else {}
+        ),
         statistic=cells(3),
     )
     saved = questionnaire_save(questionnaire=questionnaire, user=reporter, changes=changes)
@@ -259,3 +265,27 @@ def test_a_version_s_history_shows_its_follow_up_rounds_and_their_questions(roun
         "created",
     )
     assert ("Sista svarsdag", "", "2026-03-31") in {(c.field, c.old, c.new) for c in opened.changes}
+
+
+def test_the_texts_of_a_version_are_recorded_however_they_are_written(version):
+    suggested = text_sections_suggest(version=version)
+    assert {latest(PlanTextSection, s).history_type for s in suggested} == {"+"}
+    first, second = suggested[:2]
+    text_section_move(section=second, offset=-1)
+    assert latest(PlanTextSection, second).position == 0
+    copy = plan_version_copy(version=version)
+    copies = list(copy.text_sections.all())
+    assert len(copies) == len(suggested)
+    assert {latest(PlanTextSection, s).history_type for s in copies} == {"+"}
+    first_id = first.pk
+    text_section_delete(section=first)
+    assert PlanTextSection.history.filter(id=first_id).latest().history_type == "-"
+
+    entries = version_history(version).object_list
+    assert (entries[0].kind, entries[0].object, entries[0].action) == (
+        "Inledande text",
+        first.title,
+        "deleted",
+    )
+    moved = next(e for e in entries if e.object == second.title and e.action == "changed")
+    assert [(c.field, c.old, c.new) for c in moved.changes] == [("Ordning", "1", "0")]

@@ -13,8 +13,9 @@ from followup.services import questionnaire_save, round_open
 from organisations.models import User
 from plans.models import PlanVersion, Term
 from records.queries import PAGE_SIZE
+from reports.services import text_section_save
 from stats.models import Statistic, StatisticAssignment
-from tests.builders import make_actor, make_plan, make_user, term
+from tests.builders import make_actor, make_municipality, make_plan, make_user, term
 from tests.conftest import queries_for, signed_in
 
 from .conftest import entries, in_english, page_text
@@ -116,12 +117,14 @@ def test_a_new_draft_shows_everything_it_was_made_with(demo_coordinator, demo):
     assert {e.who for e in first_page} == {demo_coordinator}
     assert {e.action for e in first_page} == {"created"}
     expected = (
-        1
+        1  # the plan the version belongs to, created with the demo
+        + 1
         + draft.goals.count()
         + draft.indicators.count()
         + draft.activities.count()
         + sum(a.responsibilities.count() for a in draft.activities.all())
         + draft.statistic_assignments.count()
+        + draft.text_sections.count()
     )
     assert page.paginator.count == expected > PAGE_SIZE
     second = client.get(history_url(draft), {"page": 2}).context["page"]
@@ -142,6 +145,10 @@ def test_the_history_of_a_version_costs_the_same_queries_at_two_sizes(
         )
         version.change_summary = "Nya mål."
         version.save()
+        # Every kind of thing the page shows is among its newest changes, at both sizes.
+        text_section_save(version=version, title="Bakgrund", body="Varför planen finns.")
+        version.plan.title = f"{title} plan"
+        version.plan.save()
         versions.append(version)
     small, large = (history_url(v) for v in versions)
     coordinator_client.get(small)
@@ -292,3 +299,83 @@ def test_terms_are_named_as_people_know_them(demo_coordinator, demo_draft):
     assert client.post(url, data).status_code == 302
     response = client.get(history_url(demo_draft))
     assert "Universell" in page_text(response)
+
+
+# Actors ----------------------------------------------------------------------------------------
+
+
+def test_the_history_of_one_actor_and_of_all_actors(municipality, coordinator, administrator):
+    board = make_actor(municipality, "Socialnämnden")
+    client = signed_in(coordinator)
+    url = reverse("organisations:actor_edit", args=[board.pk])
+    data = form_data(client.get(url)) | {"short_name": "SN"}
+    assert client.post(url, data).status_code == 302
+    other = make_actor(municipality, "Tillfällig grupp", kind="working_group")
+    delete = reverse("organisations:actor_delete", args=[other.pk])
+    revision = signed_in(administrator).get(delete).context["form"]["revision"].value()
+    assert signed_in(administrator).post(delete, {"revision": revision}).status_code == 302
+
+    one = entries(client.get(reverse("records:actor_history", args=[board.pk])))
+    assert [(e.action, e.object) for e in one] == [
+        ("changed", "Socialnämnden"),
+        ("created", "Socialnämnden"),
+    ]
+    assert (one[0].who, [(c.field, c.old, c.new) for c in one[0].changes]) == (
+        coordinator,
+        [("Kortnamn", "", "SN")],
+    )
+    every = entries(client.get(reverse("records:actors_history")))
+    assert (every[0].action, every[0].object, every[0].who) == (
+        "deleted",
+        "Tillfällig grupp",
+        administrator,
+    )
+    # Reachable from the actors' own pages.
+    assert (
+        reverse("records:actors_history")
+        in client.get(reverse("organisations:actor_list")).content.decode()
+    )
+    assert reverse("records:actor_history", args=[board.pk]) in client.get(url).content.decode()
+
+
+def test_the_history_of_the_actors_costs_the_same_queries_at_two_sizes(db):
+    urls = []
+    for size, code in ((1, "9001"), (3, "9003")):
+        municipality = make_municipality(f"Kommun {size}", code)
+        parent = make_actor(municipality, "Kommunstyrelsen")
+        for n in range(size):
+            actor = make_actor(municipality, f"Förvaltning {n}", kind="administration")
+            actor.parent = parent
+            actor.save()
+        client = signed_in(make_user(municipality, User.Role.COORDINATOR))
+        urls.append((client, reverse("records:actors_history")))
+    (small_client, url), (large_client, _url) = urls
+    small_client.get(url)
+    large_client.get(url)
+    assert queries_for(small_client, url) == queries_for(large_client, url)
+
+
+@pytest.mark.parametrize(
+    ("role", "status"),
+    [
+        (User.Role.COORDINATOR, 200),
+        (User.Role.ADMINISTRATOR, 200),
+        (User.Role.READER, 403),
+        (User.Role.REPORTER, 403),
+    ],
+)
+def test_the_history_of_the_actors_is_for_those_who_read_the_trail(municipality, role, status):
+    actor = make_actor(municipality, "Socialnämnden")
+    client = signed_in(make_user(municipality, role, actors=[actor] if role == "reporter" else ()))
+    assert client.get(reverse("records:actors_history")).status_code == status
+    assert client.get(reverse("records:actor_history", args=[actor.pk])).status_code == status
+
+
+def test_another_municipalitys_actors_are_neither_found_nor_listed(
+    municipality, other_municipality
+):
+    make_actor(municipality, "Socialnämnden")
+    actor = make_actor(municipality, "Polisen")
+    stranger = signed_in(make_user(other_municipality, User.Role.COORDINATOR))
+    assert stranger.get(reverse("records:actor_history", args=[actor.pk])).status_code == 404
+    assert entries(stranger.get(reverse("records:actors_history"))) == []

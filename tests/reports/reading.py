@@ -184,6 +184,16 @@ TEXT = re.compile(
 
 def pdf_text_runs(content: bytes) -> list[str]:
     """The text of every text-showing operation, page by page in drawing order."""
+    return [run for page in pdf_page_runs(content) for run in page]
+
+
+def pdf_page_texts(content: bytes) -> list[str]:
+    """The text of each page, in page order."""
+    return [normal(" ".join(runs)) for runs in pdf_page_runs(content)]
+
+
+def pdf_page_runs(content: bytes) -> list[list[str]]:
+    """The text of every text-showing operation, for each page in drawing order."""
     objects = pdf_objects(content)
     fonts: dict[bytes, dict[int, str]] = {}
     blocks = []
@@ -206,8 +216,10 @@ def pdf_text_runs(content: bytes) -> list[str]:
             pending = _reference(dictionary, b"Kids") + pending
         else:
             pages.append(dictionary)
-    runs = []
+    by_page = []
     for page in pages:
+        runs: list[str] = []
+        by_page.append(runs)
         data = b"".join(objects[n][1] or b"" for n in _reference(page, b"Contents"))
         cmap: dict[int, str] = {}
         for token in TEXT.finditer(data):
@@ -225,7 +237,7 @@ def pdf_text_runs(content: bytes) -> list[str]:
                 for i in range(0, len(codes) - 1, 2):
                     text += cmap.get(int.from_bytes(codes[i : i + 2], "big"), "")
             runs.append(text)
-    return runs
+    return by_page
 
 
 def pdf_text(content: bytes) -> str:

@@ -1,9 +1,11 @@
 """The plan documents are generated from the plan data: the full plan, the one-page activity
 list, the short version and one actor's extract."""
 
+import io
 import re
 
 import pytest
+from docx import Document as WordDocument
 
 from organisations.models import Actor
 from plans.models import PlanVersion
@@ -11,9 +13,10 @@ from reports.document import Entries, Items, Table
 from reports.formats import render
 from reports.models import PlanTextSection
 from reports.plan_documents import actor_extract, plan_document
+from reports.render_html import render_body
 
 from .conftest import libreoffice_to_pdf, needs_libreoffice
-from .reading import docx_headings, pdf_catalog, pdf_objects, pdf_text
+from .reading import docx_headings, pdf_catalog, pdf_objects, pdf_page_runs, pdf_text
 
 pytestmark = pytest.mark.django_db
 
@@ -51,6 +54,7 @@ def demo_plan(module_data):
             "activities.pdf": render(documents["activities"], "pdf"),
             "extract.docx": render(documents["extract"], "docx"),
             "short.pdf": render(documents["short"], "pdf"),
+            "draft activities.pdf": render(plan_document(draft, "activities"), "pdf"),
         }
         under = {"Socialnämnden", "Socialförvaltningen", "Individ- och familjeomsorgen"}
         under.add("Våldsstödsteamet")
@@ -149,6 +153,48 @@ def test_plan_documents_are_tagged_swedish_pdfs_and_word_files_with_headings(dem
     headings = docx_headings(files["plan.docx"])
     assert headings[0][0] == "Title"
     assert ("Heading 1", "Bakgrund") in headings
+
+
+def margin_texts(pdf: bytes) -> list[list[str]]:
+    """What each page shows in its margins, drawn after the page's content: the page number,
+    and a draft's mark."""
+    pages = pdf_page_runs(pdf)
+    found = []
+    for number, runs in enumerate(pages, start=1):
+        counter = runs.index(f"{number} / {len(pages)}")
+        found.append(runs[counter - 1 : counter + 1])
+    return found
+
+
+@pytest.mark.parametrize("name", ["plan.pdf", "draft activities.pdf"])
+def test_every_page_of_a_drafts_pdf_is_marked_draft(demo_plan, name):
+    pages = margin_texts(demo_plan["files"][name])
+    assert len(pages) > 1
+    assert all(texts == ["Utkast", f"{n} / {len(pages)}"] for n, texts in enumerate(pages, 1))
+
+
+@pytest.mark.parametrize("name", ["short.pdf", "activities.pdf"])
+def test_an_adopted_versions_pdf_carries_no_draft_mark(demo_plan, name):
+    pages = pdf_page_runs(demo_plan["files"][name])
+    assert all("Utkast" not in runs for runs in pages)
+
+
+def test_every_section_of_a_drafts_word_file_has_the_draft_mark_in_its_header(demo_plan):
+    word = WordDocument(io.BytesIO(demo_plan["files"]["plan.docx"]))
+    assert word.sections
+    for section in word.sections:
+        assert not section.header.is_linked_to_previous
+        assert section.header.paragraphs[0].text == "Utkast"
+    adopted = WordDocument(io.BytesIO(demo_plan["files"]["extract.docx"]))
+    assert all("Utkast" not in s.header.paragraphs[0].text for s in adopted.sections)
+
+
+def test_a_drafts_document_on_the_web_is_marked_draft(demo_plan):
+    documents = demo_plan["documents"]
+    page = render_body(documents["plan"])
+    assert '<p class="report-draft-mark" role="note">Utkast</p>' in page
+    assert page.index("report-draft-mark") < page.index("<h1>")
+    assert "report-draft-mark" not in render_body(documents["short"])
 
 
 @needs_libreoffice

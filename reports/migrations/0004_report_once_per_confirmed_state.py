@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('reports', '0002_disclosure_ledger'),
+        ('reports', '0003_text_section_history'),
     ]
 
     operations = [
