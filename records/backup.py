@@ -821,11 +821,10 @@ def restore_problems(data: Any) -> list[str]:
 
 def _at(where: tuple, message: str) -> str:
     """A problem with its place in the file, e.g. plans[0].versions[1].title."""
+    if not where:
+        return message  # the whole file
     path = "".join(f"[{key}]" if isinstance(key, int) else f".{key}" for key in where)
-    return _("%(place)s: %(message)s") % {
-        "place": path.lstrip(".") or _("the file"),
-        "message": message,
-    }
+    return _("%(place)s: %(message)s") % {"place": path.lstrip("."), "message": message}
 
 
 def _refusal(problems: list[str]) -> str:
