@@ -187,8 +187,9 @@ def _number(value: Any) -> int | float | None:
         number = None
     if number is None or not number.is_finite():
         raise _Invalid(_("“%(value)s” is not a number.") % {"value": text})
-    # Before rounding: quantize() refuses a number with more digits than a Decimal holds.
-    if abs(number) >= 10**10:
+    # Before rounding: quantize() refuses a number with more digits than a Decimal holds,
+    # and abs() one beyond the context's exponent (1e999999999); copy_abs() is exact.
+    if number.copy_abs() >= 10**10:
         raise _Invalid(_("The number is too large."))
     number = number.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
     if abs(number) >= 10**10:

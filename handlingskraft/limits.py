@@ -216,7 +216,10 @@ def document_problems(document: Any, limits: Limits) -> list[tuple[tuple, str]]:
                 items = value.items() if isinstance(value, dict) else enumerate(value)
                 for key, item in items:
                     key_problem = text_problem(key, limits) if isinstance(key, str) else None
-                    children.append(((*path, key), _Problem(key_problem) if key_problem else item))
+                    # A key that cannot be read is reported at its object, never repeated.
+                    children.append(
+                        (path, _Problem(key_problem)) if key_problem else ((*path, key), item)
+                    )
                 pending.extend(reversed(children))
         elif isinstance(value, _Problem):
             problem = value.message

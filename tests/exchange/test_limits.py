@@ -102,7 +102,9 @@ def test_an_integer_of_more_than_4300_digits_is_refused_where_it_is(municipality
     }
 
 
-@pytest.mark.parametrize("value", ["1e30", "-1e300", "123456789012345678901234567"])
+@pytest.mark.parametrize(
+    "value", ["1e30", "-1e300", "123456789012345678901234567", '"1e999999999"', '"-1e999999"']
+)
 def test_a_huge_number_that_fits_the_length_is_too_large(municipality, rich_json, value):
     data = json.loads(rich_json)
     data["indicators"][0]["target_value"] = "NUMBER"
@@ -154,12 +156,13 @@ def test_nul_and_control_characters_are_refused_where_they_are(
     }
 
 
-def test_a_control_character_in_a_key_is_refused(municipality, rich_json):
-    problems = json_refused(
-        municipality, rich_json.decode().replace('"title"', '"ti\\u0007tle"', 1)
-    )
+@pytest.mark.parametrize(("key", "code"), [(r"ti\u0007tle", "U+0007"), (r"ti\udc00tle", "U+DC00")])
+def test_a_key_that_cannot_be_read_is_refused_at_its_object(municipality, rich_json, key, code):
+    """Never repeated in the message: the page could not even be written with it."""
+    problems = json_refused(municipality, rich_json.decode().replace('"title"', f'"{key}"', 1))
 
-    assert "control character (U+0007)" in problems[("plan", None, "ti\x07tle")]
+    assert list(problems) == [("plan", None, "")]
+    assert code in problems[("plan", None, "")]
 
 
 def test_tabs_and_line_breaks_are_text(municipality, rich_json):
