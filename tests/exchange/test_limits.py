@@ -447,3 +447,19 @@ def test_the_limits_leave_an_ordinary_plan_file_alone(municipality, rich_json):
     version = plan_version_import_file(municipality=municipality, name="p.json", content=rich_json)
 
     assert version_to_data(version)["goals"] == json.loads(rich_json)["goals"]
+
+
+def test_the_page_lists_the_first_500_problems_and_counts_the_rest(coordinator_client, rich_xlsx):
+    workbook = open_workbook(rich_xlsx)
+    for n in range(620):
+        sheet_of(workbook, "goals").append([f"9.{n}"])  # no title: one problem each
+    with translation.override("sv"):
+        response = coordinator_client.post(
+            reverse("exchange:plan_import_new"),
+            {"file": SimpleUploadedFile("p.xlsx", save_workbook(workbook))},
+        )
+
+    assert len(response.context["problems"]) == 500
+    page = response.content.decode()
+    assert "Rätta de 620 problemen nedan" in page
+    assert "Ytterligare 120 problem visas inte." in page
