@@ -6,8 +6,10 @@ Both readers of plan files (exchange.jsonfile, exchange.xlsx) and the restore of
 (records.backup) use these; a refusal always says where in the file, and nothing is written."""
 
 import json
+import operator
 import re
 from dataclasses import dataclass
+from itertools import accumulate, count
 from typing import Any
 
 from django.conf import settings
@@ -149,6 +151,10 @@ def json_read(content: bytes, limits: Limits) -> Any:
             return _NumberTooLong(text)
         return int(text) if text.lstrip("-").isdigit() else float(text)
 
+    # Python's reader recurses once per level: beyond the recursion limit it raises, and with
+    # that limit raised (as some libraries do) a deep enough file exhausts the stack itself.
+    if _depth(text) > PARSED_DEPTH:
+        raise Refused([((), _too_deep(limits))])
     try:
         document = json.loads(
             text,
@@ -176,6 +182,22 @@ def json_read(content: bytes, limits: Limits) -> Any:
     if problems:
         raise Refused(problems)
     return document
+
+
+# Deeper than any limit: refused before parsing. Up to here the walk below says where.
+PARSED_DEPTH = 100
+_STRINGS = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"')
+_NOT_BRACKETS = re.compile(rb"[^\[\]{}]+")
+# "[" and "{" weigh 2, "]" and "}" 0: the running sum minus the count is the depth so far.
+_WEIGHTS = bytes.maketrans(b"[{]}", b"\x02\x02\x00\x00")
+
+
+def _depth(text: str) -> int:
+    """How deep the lists and objects of a JSON text go, without parsing it: in one pass of
+    C loops, whatever the size."""
+    brackets = _NOT_BRACKETS.sub(b"", _STRINGS.sub("", text).encode("ascii", "ignore"))
+    steps = accumulate(brackets.translate(_WEIGHTS))
+    return max(map(operator.sub, steps, count(1)), default=0)
 
 
 def _too_large(limits: Limits) -> str:

@@ -5,6 +5,7 @@ nothing in the database."""
 
 import copy
 import json
+import sys
 from datetime import date, datetime
 
 import pytest
@@ -12,6 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.db import transaction
 from django.urls import reverse
+from django.utils import translation
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -20,6 +22,7 @@ from exchange.choices import choice_lists
 from exchange.data import SHEETS, version_to_data
 from exchange.jsonfile import data_to_json
 from exchange.xlsx import data_to_xlsx
+from handlingskraft import limits
 from handlingskraft.limits import Refused, document_problems, json_read, plan_file
 from tests.exchange.conftest import database_counts as plan_counts
 from tests.exchange.conftest import make_rich_plan, open_workbook, save_workbook, sheet_of
@@ -311,3 +314,27 @@ def test_json_read_refuses_every_problem_at_once():
         json_read(b'{"a": 1, "a": "\\u0000", "b": NaN, "c": ' + b"1" * 40 + b"}", plan_file())
 
     assert [where for where, _message in caught.value.problems] == [("a",), ("a",), ("b",), ("c",)]
+
+
+def test_a_deep_file_is_refused_before_parsing_whatever_the_recursion_limit():
+    """With the limit raised (Hypothesis and other libraries do), Python's JSON reader would
+    exhaust the C stack on this file and kill the process."""
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(1_000_000)
+    try:
+        with translation.override("en"), pytest.raises(Refused) as caught:
+            json_read(b"[" * 200_000 + b"]" * 200_000, plan_file())
+    finally:
+        sys.setrecursionlimit(limit)
+
+    assert caught.value.problems == [
+        ((), "The file has lists or objects nested more than 10 levels deep.")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "depth"),
+    [('"x"', 0), ("{}", 1), ('{"a": [1, {"b": "[[[["}]}', 3), ('["\\"[", [[]]]', 3)],
+)
+def test_depth_is_counted_outside_strings(text, depth):
+    assert limits._depth(text) == depth
