@@ -202,6 +202,8 @@ STORAGES = {
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 PLAN_IMPORT_MAX_BYTES = int(os.environ.get("PLAN_IMPORT_MAX_BYTES", str(5 * 1024 * 1024)))
+# A backup is read whole into memory too (after unpacking a .gz): the most restore reads.
+BACKUP_MAX_BYTES = int(os.environ.get("BACKUP_MAX_BYTES", str(512 * 1024 * 1024)))
 
 # E-mail: console in development, SMTP when EMAIL_HOST is set.
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
