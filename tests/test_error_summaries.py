@@ -43,7 +43,6 @@ class FormCase:
     linked: tuple[str, ...] = ()  # ids the summary must link to
 
 
-
 # fmt: off
 FORMS: dict[str, FormCase] = {
     "login": FormCase("anonymous", linked=("id_username", "id_password")),
