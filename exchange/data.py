@@ -452,6 +452,14 @@ class Problem:
         return cls(location.sheet, location.row, location.column, str(message))
 
 
+@dataclass(frozen=True)
+class Unreadable:
+    """A value as read that cannot be taken as it is (a formula, a control character, a text
+    beyond the limits): checking reports the message where the value was."""
+
+    message: str
+
+
 @dataclass
 class Record:
     """One item as read from a file, before validation. A key is missing from `values` when

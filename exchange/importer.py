@@ -37,6 +37,7 @@ from .data import (
     Problem,
     Record,
     Sheet,
+    Unreadable,
     ValueKind,
 )
 from .jsonfile import data_to_records, read_json
@@ -169,10 +170,10 @@ def _year(value: Any) -> int | None:
         raise _Invalid(
             _("“%(value)s” is not a year. Write it with four digits, e.g. 2025.") % {"value": text}
         )
-    year = int(number)
-    if not FIRST_YEAR <= year <= LAST_YEAR:
+    # Compared as a decimal: int() of "1e999999999" would take a very long time.
+    if not FIRST_YEAR <= number <= LAST_YEAR:
         raise _Invalid(_("Enter a year between 1990 and 2100."))
-    return year
+    return int(number)
 
 
 def _number(value: Any) -> int | float | None:
@@ -186,6 +187,10 @@ def _number(value: Any) -> int | float | None:
         number = None
     if number is None or not number.is_finite():
         raise _Invalid(_("“%(value)s” is not a number.") % {"value": text})
+    # Before rounding: quantize() refuses a number with more digits than a Decimal holds,
+    # and abs() one beyond the context's exponent (1e999999999); copy_abs() is exact.
+    if number.copy_abs() >= 10**10:
+        raise _Invalid(_("The number is too large."))
     number = number.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
     if abs(number) >= 10**10:
         raise _Invalid(_("The number is too large."))
@@ -242,6 +247,8 @@ class _Checker:
         self.problems.append(Problem.at(record.at(key), message))
 
     def convert(self, column: Column, value: Any, label: str) -> Any:
+        if isinstance(value, Unreadable):  # a formula, a control character …: never read
+            raise _Invalid(value.message)
         match column.kind:
             case ValueKind.LINES:
                 return _lines(value)
@@ -498,7 +505,7 @@ class _Checker:
             co_label = record.at("co_actors").column or str(ACTIVITIES.column("co_actors").label)
             self.unique_code(record, values["code"], codes, failed)
             self.goal_exists(record, "goal", values["goal"], self.goal_codes)
-            if "lead" in record.values:
+            if "lead" in record.values and "lead" not in failed:
                 leads = _split(values["lead"])
                 values["lead"] = None
                 if not leads:

@@ -1,9 +1,12 @@
 """The plan as a JSON file: the exchange structure written as it is, and read back with the
-place of every value (section, item number, field) for messages."""
+place of every value (section, item number, field) for messages, within the limits every plan
+file is read within (handlingskraft.limits)."""
 
 import json
 
 from django.utils.translation import gettext as _
+
+from handlingskraft import limits
 
 from .data import FORMAT, FORMAT_VERSION, SHEETS, Location, ParsedFile, Problem, Record
 
@@ -16,17 +19,23 @@ def data_to_json(data: dict) -> bytes:
 
 def read_json(content: bytes) -> ParsedFile:
     try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return _fatal(_("The file is not a JSON file: it is not UTF-8 text."))
-    try:
-        document = json.loads(text)
-    except json.JSONDecodeError as error:
-        return _fatal(
-            _("The file is not valid JSON: there is an error on line %(line)s, column %(column)s.")
-            % {"line": error.lineno, "column": error.colno}
+        document = limits.json_read(content, limits.plan_file())
+    except limits.Refused as refused:
+        return ParsedFile(
+            problems=[Problem(*_place(where), message) for where, message in refused.problems]
         )
     return data_to_records(document)
+
+
+def _place(where: tuple) -> tuple[str, int | None, str]:
+    """Section, item number (from 1) and field of a path in the document."""
+    section = where[0] if where and isinstance(where[0], str) else ""
+    rest = where[1:] if section else where
+    row = None
+    if rest and isinstance(rest[0], int):
+        row, rest = rest[0] + 1, rest[1:]
+    field = rest[0] if rest and isinstance(rest[0], str) else ""
+    return section, row, field
 
 
 def _fatal(message: str) -> ParsedFile:

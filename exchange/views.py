@@ -23,6 +23,8 @@ from .forms import ImportForm
 from .importer import ImportProblems, plan_version_import_file
 
 logger = logging.getLogger(__name__)
+# A file of 5,000 bad rows may hold tens of thousands of problems: the page lists the first.
+PROBLEMS_SHOWN = 500
 
 
 def _download(content: bytes, content_type: str, filename: str) -> HttpResponse:
@@ -109,5 +111,13 @@ def plan_import(request: HttpRequest, pk: int | None = None) -> HttpResponse:
             )
             return redirect("plans:version_overview", pk=version.pk)
     return render(
-        request, "exchange/import.html", {"form": form, "plan": plan, "problems": problems}
+        request,
+        "exchange/import.html",
+        {
+            "form": form,
+            "plan": plan,
+            "problems": problems[:PROBLEMS_SHOWN],
+            "problem_count": len(problems),
+            "problems_hidden": max(len(problems) - PROBLEMS_SHOWN, 0),
+        },
     )

@@ -9,12 +9,16 @@ from datetime import date
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from openpyxl import Workbook, load_workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter, quote_sheetname
+from openpyxl.worksheet._reader import WorkSheetParser
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
+
+from handlingskraft import limits
+from handlingskraft.workbooks import clean_text, put
 
 from .choices import NO, YES, ChoiceList, in_every_language, normalised
 from .data import (
@@ -31,13 +35,15 @@ from .data import (
     Problem,
     Record,
     Sheet,
+    Unreadable,
     ValueKind,
 )
 
 CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-# A zip can expand a lot: refuse workbooks whose parts add up to more than this.
+# Limits of a workbook's own, besides those of every plan file (handlingskraft.limits, which
+# has the most rows a sheet may hold): a zip can expand a lot, so refuse workbooks whose parts
+# add up to more than this; columns beyond these are not read.
 MAX_UNZIPPED_BYTES = 50 * 1024 * 1024
-MAX_ITEMS_PER_SHEET = 5000
 MAX_COLUMNS = 60
 # Data validation covers this many rows below the heading, enough for any plan.
 VALIDATED_ROWS = 2000
@@ -45,6 +51,7 @@ VALIDATED_ROWS = 2000
 HEADING_FONT = Font(bold=True)
 HEADING_FILL = PatternFill("solid", fgColor="DDE4EE")
 WRAP = Alignment(wrap_text=True, vertical="top")
+FORMULA_MESSAGE = gettext_lazy("The cell contains a formula. Paste its value instead.")
 # Item numbers typed into a text cell stay "1.10" instead of becoming the number 1.1.
 FORMATS = {
     ValueKind.CODE: "@",
@@ -70,7 +77,7 @@ def data_to_xlsx(data: dict | None, *, lists: dict[str, ChoiceList]) -> bytes:
         else:
             _write_table(worksheet, sheet, data[sheet.key] if data else [], lists, list_ranges)
     if data:
-        workbook.properties.title = data["plan"]["title"]
+        workbook.properties.title = clean_text(data["plan"]["title"])
     workbook.properties.creator = "Handlingskraft"
     buffer = io.BytesIO()
     workbook.save(buffer)
@@ -95,12 +102,9 @@ def _cell_value(column: Column, value: Any, lists: dict[str, ChoiceList]) -> Any
 
 
 def _put(worksheet: Worksheet, row: int, col: int, value: Any, column: Column | None = None):
-    if isinstance(value, str):
-        value = ILLEGAL_CHARACTERS_RE.sub("", value) or None
-    cell = worksheet.cell(row=row, column=col, value=value)
-    if isinstance(value, str):
-        # Text is never a formula, even when it starts with "=".
-        cell.data_type = "s"
+    if isinstance(value, str) and not clean_text(value):
+        value = None  # an empty cell, not an empty text
+    cell = put(worksheet, row, col, value)
     cell.alignment = WRAP
     if column is not None and column.kind in FORMATS:
         cell.number_format = FORMATS[column.kind]
@@ -276,6 +280,72 @@ def _clean(value: Any) -> Any:
     return value
 
 
+class _Formula:
+    """A formula cell, as read: never its cached value, which may be stale or missing."""
+
+
+FORMULA = _Formula()
+
+
+class _LongNumber(Exception):
+    """A number cell with more digits than Python reads as an integer (4,300)."""
+
+    def __init__(self, row: int, column: int):
+        super().__init__(row, column)
+        self.row, self.column = row, column
+
+
+def _rows(worksheet, max_col: int):
+    """(row number, values of columns 1 to max_col) for each row the sheet holds; a formula
+    cell's value is FORMULA.
+
+    Read with openpyxl's sheet parser rather than iter_rows, which trusts the size a file
+    claims for itself and makes up every empty row between two rows: a file of a few
+    kilobytes could ask for a million."""
+    workbook = worksheet.parent
+    with worksheet._get_source() as source:
+        parser = WorkSheetParser(
+            source,
+            worksheet._shared_strings,
+            epoch=workbook.epoch,
+            date_formats=workbook._date_formats,
+            timedelta_formats=workbook._timedelta_formats,
+        )
+        rows = parser.parse()
+        while True:
+            try:
+                number, cells = next(rows)
+            except StopIteration:
+                return
+            except ValueError as error:
+                if "integer string conversion" not in str(error):
+                    raise
+                raise _LongNumber(parser.row_counter, parser.col_counter) from None
+            values = [None] * max_col
+            for cell in cells:
+                if cell["column"] <= max_col:
+                    formula = cell["data_type"] == "f"
+                    values[cell["column"] - 1] = FORMULA if formula else cell["value"]
+            yield number, values
+
+
+def _formula_problem(worksheet, row: int, column: str) -> Problem:
+    return Problem(worksheet.title, row, column, str(FORMULA_MESSAGE))
+
+
+def _value(value: Any, within: limits.Limits) -> Any:
+    """A cell's value as the checks read it, or Unreadable saying why it cannot be."""
+    if value is FORMULA:
+        return Unreadable(str(FORMULA_MESSAGE))
+    if isinstance(value, str):
+        problem = limits.text_problem(value, within)
+    elif isinstance(value, int | float):
+        problem = limits.number_problem(value, within)
+    else:
+        problem = None
+    return Unreadable(problem) if problem else _clean(value)
+
+
 def _lookup(labels: dict[str, Any]) -> dict[str, str]:
     """Normalised heading or sheet name in any language (or its key) -> key."""
     found = {}
@@ -287,7 +357,8 @@ def _lookup(labels: dict[str, Any]) -> dict[str, str]:
 
 
 def read_xlsx(content: bytes) -> ParsedFile:
-    """Read a workbook safely: size-checked, read-only, cached values instead of formulas."""
+    """Read a workbook safely: size-checked, read-only, values as written (a formula is
+    reported, never read), within the limits of every plan file (handlingskraft.limits)."""
     try:
         with zipfile.ZipFile(io.BytesIO(content)) as archive:
             unzipped = sum(info.file_size for info in archive.infolist())
@@ -298,7 +369,7 @@ def read_xlsx(content: bytes) -> ParsedFile:
             problems=[Problem("", None, "", _("The workbook is too large to be read."))]
         )
     try:
-        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+        workbook = load_workbook(io.BytesIO(content), read_only=True)
     except Exception:  # openpyxl raises many kinds of errors for broken files.
         return ParsedFile(problems=[_damaged()])
     try:
@@ -338,7 +409,19 @@ def _read_workbook(workbook) -> ParsedFile:
             parsed.sections[sheet.key] = []
             continue
         reader = _read_fields if sheet.vertical else _read_table
-        parsed.sections[sheet.key] = reader(worksheet, sheet, parsed.problems)
+        try:
+            parsed.sections[sheet.key] = reader(worksheet, sheet, parsed.problems)
+        except _LongNumber as error:
+            parsed.problems.append(
+                Problem(
+                    worksheet.title,
+                    error.row,
+                    get_column_letter(error.column),
+                    _("The number is longer than %(count)s characters.")
+                    % {"count": limits.plan_file().max_number_length},
+                )
+            )
+            parsed.sections[sheet.key] = []
     return parsed
 
 
@@ -358,18 +441,22 @@ def _too_many_rows(worksheet, row: int) -> Problem:
         row,
         "",
         _("The sheet has more than %(count)s rows. Split the plan into smaller files.")
-        % {"count": MAX_ITEMS_PER_SHEET},
+        % {"count": limits.PLAN_MAX_ITEMS},
     )
 
 
 def _read_table(worksheet, sheet: Sheet, problems: list[Problem]) -> list[Record]:
     headings = _lookup({column.key: column.label for column in sheet.columns})
-    rows = worksheet.iter_rows(values_only=True, max_col=MAX_COLUMNS)
+    rows = _rows(worksheet, MAX_COLUMNS)
     heading_row, indexes, written = None, {}, {}
-    for number, row in enumerate(rows, start=1):
+    for number, row in rows:
         if any(_clean(value) is not None for value in row):
             heading_row = number
             for index, value in enumerate(row):
+                if value is FORMULA:
+                    problems.append(
+                        _formula_problem(worksheet, number, get_column_letter(index + 1))
+                    )
                 key = headings.get(normalised(value)) if isinstance(value, str) else None
                 if key and key not in indexes:
                     indexes[key] = index
@@ -381,13 +468,12 @@ def _read_table(worksheet, sheet: Sheet, problems: list[Problem]) -> list[Record
     records: list[Record] = []
     if heading_row is None:
         return records
-    for number, row in enumerate(rows, start=heading_row + 1):
-        values = {
-            key: _clean(row[index]) if index < len(row) else None for key, index in indexes.items()
-        }
+    within = limits.plan_file()
+    for number, row in rows:
+        values = {key: _value(row[index], within) for key, index in indexes.items()}
         if all(value is None for value in values.values()):
             continue
-        if len(records) == MAX_ITEMS_PER_SHEET:
+        if len(records) == limits.PLAN_MAX_ITEMS:
             problems.append(_too_many_rows(worksheet, number))
             break
         where = {key: Location(worksheet.title, number, written[key]) for key in indexes}
@@ -399,13 +485,15 @@ def _read_fields(worksheet, sheet: Sheet, problems: list[Problem]) -> list[Recor
     """The plan sheet: a field's label in column A, its value in column B."""
     labels = _lookup({column.key: column.label for column in sheet.columns})
     values, where = {}, {}
-    for number, row in enumerate(worksheet.iter_rows(values_only=True, max_col=2), start=1):
-        if number > MAX_ITEMS_PER_SHEET:
+    within = limits.plan_file()
+    for number, (label, value) in _rows(worksheet, 2):
+        if number > limits.PLAN_MAX_ITEMS:
             break
-        label = row[0] if row else None
+        if label is FORMULA:
+            problems.append(_formula_problem(worksheet, number, "A"))
         key = labels.get(normalised(label)) if isinstance(label, str) else None
         if key and key not in values:
-            values[key] = _clean(row[1]) if len(row) > 1 else None
+            values[key] = _value(value, within)
             where[key] = Location(worksheet.title, number, label.strip())
     for column in sheet.columns:
         if column.required and column.key not in values:

@@ -10,6 +10,8 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from handlingskraft.workbooks import put_row
+
 from .queries import Dashboard
 
 CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -50,8 +52,8 @@ def dashboard_xlsx_response(dashboard: Dashboard) -> HttpResponse:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = _("Status")[:31]
-    for row in dashboard_rows(dashboard):
-        sheet.append(row)
+    for number, row in enumerate(dashboard_rows(dashboard), start=1):
+        put_row(sheet, number, row)  # never sheet.append: it takes "=…" for a formula
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     sheet.freeze_panes = "A2"

@@ -565,18 +565,20 @@ def field_anchor(bound) -> str:
 def questionnaire_return(request: HttpRequest, pk: int) -> HttpResponse:
     questionnaire = queries.questionnaire_for(request.user, pk)
     form = ReturnForm(request.POST)
-    if form.is_valid():
-        try:
-            questionnaire.send_back(request.user, form.cleaned_data["comment"])
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(
-                request,
-                _("The questionnaire was returned to %(actor)s.") % {"actor": questionnaire.actor},
-            )
+    if not form.is_valid():
+        # The questionnaire again, with the comment and what is wrong with it at the field.
+        editable = can_answer(request.user, questionnaire) and questionnaire.is_editable
+        page = QuestionnairePage(request, questionnaire, may_review=True, editable=editable)
+        return page.render(return_form=form)
+    try:
+        questionnaire.send_back(request.user, form.cleaned_data["comment"])
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
     else:
-        messages.error(request, _("Write a comment that says what should be completed."))
+        messages.success(
+            request,
+            _("The questionnaire was returned to %(actor)s.") % {"actor": questionnaire.actor},
+        )
     return redirect("followup:questionnaire", pk=pk)
 
 

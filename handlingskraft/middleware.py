@@ -9,6 +9,7 @@ from django.contrib.auth.middleware import LoginRequiredMiddleware
 from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import redirect, render, resolve_url
 from django.utils import translation
+from django.utils.cache import add_never_cache_headers
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -30,6 +31,30 @@ class LanguageMiddleware:
         request.LANGUAGE_CODE = language
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
+        return response
+
+
+class NoStoreMiddleware:
+    """`Cache-Control: no-store` (with Django's other never-cache headers) on every response to
+    a person who is signed in, or was when the request began (signing out), and on every
+    download. Nothing a signed-in person saw is then kept by a proxy, nor by the browser, where
+    the next person at a shared computer could bring it back with the back button or from the
+    cache on disk. Only pages open to everyone (signing in, the accessibility statement) and
+    the static files (served before this) may be cached: published reports are for the
+    municipality's signed-in users, not the public."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        signed_in = request.user.is_authenticated
+        response = self.get_response(request)
+        if (
+            signed_in
+            or request.user.is_authenticated
+            or response.get("Content-Disposition", "").startswith("attachment")
+        ):
+            add_never_cache_headers(response)
         return response
 
 
@@ -114,10 +139,11 @@ def owner_tag(user) -> str:
     return salted_hmac("handlingskraft.kept-form-owner", str(user.pk)).hexdigest()
 
 
-def kept_form_store(request) -> bool:
+def kept_form_store(request, reason: str = "signed_out") -> bool:
     """Keeps what was posted to this page, but never a password or the CSRF token, nor more than
     SESSION_KEPT_FORM_MAX_BYTES (an older kept form gives way to a newer). False when nothing
-    could be kept for anybody."""
+    could be kept for anybody. The reason ("signed_out", or "expired_page" when the form's CSRF
+    token was refused) decides what the page says when it is filled in again."""
     owner = request.COOKIES.get(OWNER_COOKIE)
     fields = {
         name: values
@@ -130,14 +156,14 @@ def kept_form_store(request) -> bool:
     path = request.get_full_path()
     kept = request.session.get(KEPT_FORMS_KEY, {})
     kept.pop(path, None)
-    kept[path] = {"owner": owner, "fields": fields, "size": size}
+    kept[path] = {"owner": owner, "fields": fields, "size": size, "reason": reason}
     while sum(entry["size"] for entry in kept.values()) > settings.SESSION_KEPT_FORM_MAX_BYTES:
         kept.pop(next(iter(kept)))
     request.session[KEPT_FORMS_KEY] = kept
     return True
 
 
-def _page_posted_from(request) -> str | None:
+def page_posted_from(request) -> str | None:
     """The page on this site the browser says the form was on (Referer), as a path."""
     referer = request.headers.get("Referer", "")
     if not url_has_allowed_host_and_scheme(
@@ -204,7 +230,7 @@ class SignInRequiredMiddleware(LoginRequiredMiddleware):
         match = request.resolver_match
         if match and match.view_name == "logout":
             return redirect(settings.LOGIN_URL)  # signed out already, as they wanted
-        page = _page_posted_from(request)
+        page = page_posted_from(request)
         if page is None:
             return super().handle_no_permission(request, view_func)
         if urlsplit(page).path == request.path:

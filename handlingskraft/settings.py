@@ -62,6 +62,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Signed-in pages and downloads carry Cache-Control: no-store.
+    "handlingskraft.middleware.NoStoreMiddleware",
     # Deny by default: every view needs a signed-in user unless marked login_not_required.
     "handlingskraft.middleware.SignInRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -157,6 +159,16 @@ AXES_CLIENT_IP_CALLABLE = "organisations.lockout.client_ip"
 AXES_WHITELIST_CALLABLE = "organisations.lockout.is_not_a_password_attempt"
 # How many reverse proxies in front of the service append to X-Forwarded-For; 0 trusts none.
 TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+# Asking for a link to choose a new password: at most PASSWORD_RESET_LIMIT_PER_ADDRESS times
+# for one e-mail address and PASSWORD_RESET_LIMIT_PER_NETWORK times from one client address in
+# PASSWORD_RESET_LIMIT_MINUTES (organisations/lockout.py), counted in the "limits" cache below.
+PASSWORD_RESET_LIMIT_PER_ADDRESS = int(os.environ.get("PASSWORD_RESET_LIMIT_PER_ADDRESS", "3"))
+PASSWORD_RESET_LIMIT_PER_NETWORK = int(os.environ.get("PASSWORD_RESET_LIMIT_PER_NETWORK", "10"))
+PASSWORD_RESET_LIMIT_MINUTES = int(os.environ.get("PASSWORD_RESET_LIMIT_MINUTES", "60"))
+if min(
+    PASSWORD_RESET_LIMIT_PER_ADDRESS, PASSWORD_RESET_LIMIT_PER_NETWORK, PASSWORD_RESET_LIMIT_MINUTES
+) < 1:
+    raise ImproperlyConfigured("The PASSWORD_RESET_LIMIT_* settings must be 1 or more.")
 
 if TESTING:
     # Hashing strength is not under test; a fast hasher keeps the suite quick.
@@ -170,13 +182,24 @@ FORM_RENDERER = "django.forms.renderers.Jinja2"
 # are kept once rendered, under keys that change with what they show (plans/queries.py
 # page_cache, reports/queries.py report_stamp). Each worker process keeps its own copies, so
 # no cache server is needed; the tests render every page afresh.
+#
+# Limits (the password reset's counts) must be shared by every worker and every server, or each
+# would count on its own: they are kept in a table of the database (made by the migration
+# organisations/0004), in the tests too. Another shared cache (Redis, Memcached) would do as
+# well; a per-process one would not.
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.dummy.DummyCache"
         if TESTING
         else "django.core.cache.backends.locmem.LocMemCache",
         "OPTIONS": {"MAX_ENTRIES": 200},
-    }
+    },
+    "limits": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "handlingskraft_limits",
+        # Culling drops a third of the counts when full: far above what an hour's requests make.
+        "OPTIONS": {"MAX_ENTRIES": 100_000},
+    },
 }
 
 LANGUAGE_CODE = "sv"
@@ -202,6 +225,8 @@ STORAGES = {
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 PLAN_IMPORT_MAX_BYTES = int(os.environ.get("PLAN_IMPORT_MAX_BYTES", str(5 * 1024 * 1024)))
+# A backup is read whole into memory too (after unpacking a .gz): the most restore reads.
+BACKUP_MAX_BYTES = int(os.environ.get("BACKUP_MAX_BYTES", str(512 * 1024 * 1024)))
 
 # E-mail: console in development, SMTP when EMAIL_HOST is set.
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
@@ -265,6 +290,8 @@ SESSION_COOKIE_SAMESITE = "Lax"
 # Nothing reads the CSRF token from the cookie; forms carry it.
 CSRF_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SAMESITE = "Lax"
+# A refused token gets a page that says why and keeps what the form held where it can.
+CSRF_FAILURE_VIEW = "handlingskraft.views.csrf_failure"
 
 # Content-Security-Policy (django-csp 4): scripts, styles and everything else only from this
 # site, no inline script or style, never framed. Templates keep to it

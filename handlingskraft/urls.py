@@ -6,9 +6,12 @@ from django.views.i18n import set_language
 
 from .views import session_status
 
+# An unexpected error: the error page in the service's style, drawn without the database.
+handler500 = "handlingskraft.views.server_error"
+
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("accounts/", include("django.contrib.auth.urls")),
+    path("accounts/", include("organisations.account_urls")),
     # Anyone, signed in or not, may choose the language of the pages.
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     # The page's session clock: time left, and "stay signed in" (static/js/session.js).

@@ -2,6 +2,7 @@ from datetime import date
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import ProtectedError
@@ -15,6 +16,7 @@ from handlingskraft.revisions import REVISION_FIELD, row_locked
 
 from . import services
 from .forms import ActorForm, UserForm
+from .lockout import password_reset_allowed
 from .models import Actor, User
 from .permissions import (
     actor_manager_required,
@@ -193,6 +195,26 @@ def user_send_password_link(request: HttpRequest, pk: int) -> HttpResponse:
     account = _own_user(request, pk)
     _send_link(request, account)
     return redirect("organisations:user_edit", pk=account.pk)
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Asking for a link to choose a new password: Django's page, which answers the same
+    whether or not an account has the address, limited per address and per network
+    (lockout.password_reset_allowed), with the e-mail in the service's words."""
+
+    email_template_name = "registration/password_reset_email.txt"
+    subject_template_name = "registration/password_reset_subject.txt"
+
+    def form_valid(self, form):
+        if not password_reset_allowed(self.request, form.cleaned_data["email"]):
+            minutes = settings.PASSWORD_RESET_LIMIT_MINUTES
+            context = self.get_context_data(form=form, limited=True, minutes=minutes)
+            return self.render_to_response(context, status=429)
+        self.extra_email_context = {
+            "site_url": settings.SITE_URL.rstrip("/"),
+            "days": settings.PASSWORD_RESET_TIMEOUT // (24 * 60 * 60),
+        }
+        return super().form_valid(form)
 
 
 # The day the accessibility statement was last checked against the service; update it with

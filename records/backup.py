@@ -15,7 +15,8 @@ marked "restored")."""
 import gzip
 import json
 import os
-from collections import defaultdict
+import zlib
+from collections import Counter, defaultdict
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -23,7 +24,8 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import DatabaseError, models, transaction
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -38,6 +40,7 @@ from followup.models import (
     RoundQuestion,
     StatisticCount,
 )
+from handlingskraft import limits
 from organisations.models import Actor, Municipality
 from plans.models import Activity, Goal, Indicator, Plan, PlanVersion, Responsibility, Term
 from reports.models import PlanTextSection, PublishedReport
@@ -139,7 +142,9 @@ def _dump(obj: models.Model, **relations) -> dict:
 
 def _new(model: type[models.Model], item: dict, relations: tuple[str, ...] = (), **values):
     """An unsaved object from the file's plain fields (those not named in `relations`) and
-    the given `values` for its relations."""
+    the given `values` for its relations. Each value is checked as the field checks what
+    people type (length, list of choices, format), so nothing the database cannot hold, or
+    the service would not have let in, is written."""
     fields = {f.name: f for f in plain_fields(model)}
     plain = {key: value for key, value in item.items() if key not in relations}
     unknown = sorted(plain.keys() - fields.keys())
@@ -148,7 +153,39 @@ def _new(model: type[models.Model], item: dict, relations: tuple[str, ...] = (),
             _("The file has fields this version of Handlingskraft does not know: %(fields)s.")
             % {"fields": ", ".join(f"{model.__name__}.{name}" for name in unknown)}
         )
-    return model(**{name: fields[name].to_python(value) for name, value in plain.items()}, **values)
+    return model(
+        **{name: _checked(model, item, fields[name], value) for name, value in plain.items()},
+        **values,
+    )
+
+
+# Names an item in messages: the first of these it has.
+_NAMING_KEYS = ("username", "code", "name", "title", "label", "key", "number", "year")
+
+
+def _checked(model: type[models.Model], item: dict, field: models.Field, value: Any) -> Any:
+    """The field's value from the file, or BackupProblem saying what is wrong with it."""
+    try:
+        value = field.to_python(value)
+        try:
+            field.validate(value, None)
+        except ValidationError as error:
+            # A blank where a form would want text: the database holds what it held.
+            if error.code != "blank":
+                raise
+        field.run_validators(value)
+    except ValidationError as error:
+        name = next((item[key] for key in _NAMING_KEYS if isinstance(item.get(key), str | int)), "")
+        raise BackupProblem(
+            _("%(model)s “%(item)s”, %(field)s: %(message)s Nothing was restored.")
+            % {
+                "model": str(model._meta.verbose_name).capitalize(),
+                "item": name,
+                "field": field.verbose_name,
+                "message": " ".join(error.messages),
+            }
+        ) from None
+    return value
 
 
 # References to vocabulary terms and statistics ----------------------------------------------
@@ -573,7 +610,7 @@ class _Restore:
         self.create(
             Responsibility,
             [
-                Responsibility(activity=activity, actor=self.actor(r["actor"]), role=r["role"])
+                _new(Responsibility, r, ("actor",), activity=activity, actor=self.actor(r["actor"]))
                 for activity, a in zip(activities, activity_items, strict=True)
                 for r in a["responsibilities"]
             ],
@@ -764,6 +801,9 @@ def restore_problems(data: Any) -> list[str]:
             _("The backup has format version %(found)s; this version restores %(expected)s.")
             % {"found": data.get("format_version"), "expected": FORMAT_VERSION}
         ]
+    found = limits.document_problems(data, limits.backup_file())
+    if found:
+        return [_at(where, message) for where, message in found]
     problems = []
     code = data["municipality"]["code"]
     if Municipality.objects.filter(code=code).exists():
@@ -771,31 +811,86 @@ def restore_problems(data: Any) -> list[str]:
             _("The municipality %(code)s already exists in this database; nothing was restored.")
             % {"code": code}
         )
-    taken = sorted(
-        User.objects.filter(username__in=[u["username"] for u in data["users"]]).values_list(
-            "username", flat=True
-        )
-    )
+    usernames = [user["username"] for user in data["users"]]
+    problems += [
+        _("The user name %(name)s is given to more than one user in the file.") % {"name": name}
+        for name, count in Counter(usernames).items()
+        if count > 1
+    ]
+    taken = sorted(User.objects.filter(username__in=usernames).values_list("username", flat=True))
     if taken:
         problems.append(
             _("These user names are already taken in this database: %(names)s.")
             % {"names": ", ".join(taken)}
         )
+    # Signing in with the municipality's account finds a person by e-mail address, in every
+    # municipality: an address belongs to one account.
+    emails = [user["email"].strip().lower() for user in data["users"] if user["email"].strip()]
+    problems += [
+        _("The e-mail address %(email)s is given to more than one user in the file.")
+        % {"email": email}
+        for email, count in Counter(emails).items()
+        if count > 1
+    ]
+    used = sorted(
+        set(
+            User.objects.annotate(address=Lower("email"))
+            .filter(address__in=emails)
+            .values_list("address", flat=True)
+        )
+    )
+    if used:
+        problems.append(
+            _("These e-mail addresses already belong to accounts in this database: %(emails)s.")
+            % {"emails": ", ".join(used)}
+        )
     return problems
+
+
+def _at(where: tuple, message: str) -> str:
+    """A problem with its place in the file, e.g. plans[0].versions[1].title."""
+    if not where:
+        return message  # the whole file
+    path = "".join(f"[{key}]" if isinstance(key, int) else f".{key}" for key in where)
+    return _("%(place)s: %(message)s") % {"place": path.lstrip("."), "message": message}
+
+
+def _refusal(problems: list[str]) -> str:
+    shown = problems[:MAX_PROBLEMS_SHOWN]
+    if len(problems) > len(shown):
+        shown.append(_("… and %(count)s more problems.") % {"count": len(problems) - len(shown)})
+    return "\n".join(shown)
+
+
+MAX_PROBLEMS_SHOWN = 20
 
 
 @transaction.atomic
 def municipality_restore(*, data: dict) -> Municipality:
     """Write a backup into this database, all or nothing, with new ids. Refused when the
-    municipality or any of its user names already exists here."""
+    municipality, any of its user names or e-mail addresses already exists here, or when
+    anything in it is not what the service itself would have stored."""
     try:
         problems = restore_problems(data)
         if problems:
-            raise BackupProblem(" ".join(problems))
+            raise BackupProblem(_refusal(problems))
         return _Restore(data).run()
-    except (KeyError, IndexError, TypeError, ValueError, ValidationError) as error:
+    except (
+        KeyError,
+        IndexError,
+        TypeError,
+        ValueError,
+        AttributeError,
+        ValidationError,
+    ) as error:
         raise BackupProblem(
             _("The file is incomplete or damaged (%(error)s); nothing was restored.")
+            % {"error": error}
+        ) from error
+    except DatabaseError as error:
+        # E.g. two items the database holds only once; the transaction is rolled back.
+        raise BackupProblem(
+            _("The file breaks a rule of the database (%(error)s); nothing was restored.")
             % {"error": error}
         ) from error
 
@@ -815,10 +910,25 @@ def backup_write(data: dict, path: Path) -> None:
 
 
 def backup_read(path: Path) -> dict:
-    content = path.read_bytes()
-    if content[:2] == b"\x1f\x8b":
-        content = gzip.decompress(content)
+    """The backup in a file (JSON, or gzipped JSON), read within the limits of a backup;
+    BackupProblem saying what is wrong if it cannot be. OSError if the file cannot be read."""
+    within = limits.backup_file()
+    with path.open("rb") as file:
+        packed = file.read(2) == b"\x1f\x8b"
+        file.seek(0)
+        try:
+            # One byte more than the limit shows that there is more.
+            content = (gzip.GzipFile(fileobj=file) if packed else file).read(within.max_bytes + 1)
+        except (EOFError, gzip.BadGzipFile, zlib.error) as error:
+            raise BackupProblem(
+                _(
+                    "The compressed file is damaged or incomplete (%(error)s). Nothing was "
+                    "restored: copy the backup again or use another one."
+                )
+                % {"error": error}
+            ) from None
     try:
-        return json.loads(content)
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise BackupProblem(_("The file is not a Handlingskraft municipality backup.")) from error
+        return limits.json_read(content, within)
+    except limits.Refused as refused:
+        problems = [_at(where, message) for where, message in refused.problems]
+        raise BackupProblem(_("The file cannot be restored:") + "\n" + _refusal(problems)) from None

@@ -4,14 +4,14 @@ documents' texts (accounts, activities) on a last sheet. Numbers are numbers; no
 formula, so nothing recomputes a hidden value."""
 
 import io
-import re
 
 from django.utils import translation
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+
+from handlingskraft.workbooks import clean_text, put, sheet_name
 
 from .document import Document, Entries, Findings, Items, Paragraph, Table, display
 
@@ -24,24 +24,8 @@ RIGHT = Alignment(horizontal="right", vertical="top")
 LANGUAGE_TAGS = {"sv": "sv-SE", "en": "en-GB"}
 
 
-def sheet_name(title: str, taken: set[str]) -> str:
-    """A valid, unique sheet name: at most 31 characters, none of []:*?/\\ ."""
-    base = re.sub(r"[\[\]:*?/\\]", " ", title).strip().strip("'") or "Sheet"
-    name, number = base[:31], 2
-    while name.lower() in taken:
-        suffix = f" ({number})"
-        name = base[: 31 - len(suffix)] + suffix
-        number += 1
-    taken.add(name.lower())
-    return name
-
-
 def _put(sheet, row: int, column: int, value, *, font=None, alignment=WRAP):
-    if isinstance(value, str):
-        value = ILLEGAL_CHARACTERS_RE.sub("", value)
-    cell = sheet.cell(row=row, column=column, value=value)
-    if isinstance(value, str):
-        cell.data_type = "s"  # text is never a formula, even when it starts with "="
+    cell = put(sheet, row, column, value)
     if font:
         cell.font = font
     cell.alignment = alignment
@@ -71,9 +55,9 @@ def render_xlsx(document: Document) -> bytes:
         if entries:
             _entries_sheet(workbook.create_sheet(sheet_name(_("Texts"), taken)), entries)
         properties = workbook.properties
-        properties.title = document.title
-        properties.subject = document.subtitle
-        properties.creator = document.author or "Handlingskraft"
+        properties.title = clean_text(document.title)
+        properties.subject = clean_text(document.subtitle)
+        properties.creator = clean_text(document.author) or "Handlingskraft"
         properties.language = LANGUAGE_TAGS.get(document.language, document.language)
         buffer = io.BytesIO()
         workbook.save(buffer)

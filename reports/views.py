@@ -221,6 +221,11 @@ def published_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
 @member_required
 def version_documents(request: HttpRequest, pk: int) -> HttpResponse:
     version = version_for(request.user, pk)
+    form = ActorExtractForm(municipality=request.user.municipality)
+    return _documents_page(request, version, form)
+
+
+def _documents_page(request: HttpRequest, version, actor_form: ActorExtractForm) -> HttpResponse:
     return render(
         request,
         "reports/version_documents.html",
@@ -228,7 +233,7 @@ def version_documents(request: HttpRequest, pk: int) -> HttpResponse:
             "version": version,
             "sections": queries.text_sections_of(version),
             "can_write": can_write_plans(request.user) and version.is_editable,
-            "actor_form": ActorExtractForm(municipality=request.user.municipality),
+            "actor_form": actor_form,
             "documents": [
                 ("plan", _("The full plan"), PLAN_FORMATS),
                 ("short", _("Short version"), PLAN_FORMATS),
@@ -270,8 +275,8 @@ def actor_extract_download(request: HttpRequest, pk: int) -> HttpResponse:
     version = version_for(request.user, pk)
     form = ActorExtractForm(request.GET, municipality=request.user.municipality)
     if not form.is_valid():
-        messages.error(request, _("Choose an actor and a format."))
-        return redirect("reports:version_documents", pk=version.pk)
+        # The documents page again, with what is missing at the extract's fields.
+        return _documents_page(request, version, form)
     actor, fmt = form.cleaned_data["actor"], form.cleaned_data["format"]
     with translation.override(settings.LANGUAGE_CODE):
         document = actor_extract(version, actor)

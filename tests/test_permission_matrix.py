@@ -24,6 +24,9 @@ Answers:
     404    not found: the object is not visible to this user (another municipality, a draft)
     405    the method is not allowed on this URL
 
+Every answer to a signed-in role, and every download, must carry `Cache-Control: no-store`
+(a missing one shows as "200 without no-store").
+
 POSTs carry no data unless a case gives some: an empty form that comes back with its errors (200)
 proves the role got in as surely as a successful save. Every request runs in its own savepoint,
 so a POST that deletes or changes something does not affect the next one.
@@ -694,7 +697,13 @@ def _request(world: dict, role: str, method: str, url: str, data: dict) -> str:
     with transaction.atomic():
         response = client.get(url) if method == "GET" else client.post(url, data)
         transaction.set_rollback(True)
-    return _answer(response)
+    answer = _answer(response)
+    # Nothing a signed-in person gets, and no download, may be stored by a browser or a proxy
+    # (handlingskraft.middleware.NoStoreMiddleware).
+    download = response.get("Content-Disposition", "").startswith("attachment")
+    if (role != "anonymous" or download) and "no-store" not in response.get("Cache-Control", ""):
+        answer += " without no-store"
+    return answer
 
 
 CASES = [

@@ -34,3 +34,13 @@ function markScrollingTables() {
 }
 markScrollingTables();
 window.addEventListener("resize", markScrollingTables);
+
+// A page drawn again after a failed submit starts with a summary of what needs correcting
+// (templates/error_summary.html). Moving the focus to it has a screen reader read it out and
+// puts the keyboard next to its links to the fields; without the script it is still the
+// first thing in the form. A form filled in again after signing in takes the focus instead
+// (static/js/session.js).
+const errorSummary = document.querySelector("[data-error-summary]");
+if (errorSummary && !document.getElementById("restored-form")) {
+  errorSummary.focus();
+}

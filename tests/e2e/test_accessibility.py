@@ -80,6 +80,42 @@ def correct_the_decision(page):
     expect(page.locator(".decision-corrections")).to_be_visible()
 
 
+def type_a_wrong_address(page):
+    page.fill("#id_email", "inte-en-adress")
+    submit_empty(page)
+
+
+def refused_token(page):
+    """Send the page's form without the CSRF cookie, as a browser that blocks cookies does
+    (or one whose page was open so long that the token changed): the CSRF failure page."""
+    if page.locator("#id_username").count():
+        page.fill("#id_username", "lasare")
+        page.fill("#id_password", "fel-lösenord")
+    if page.locator("#id_title").count():
+        page.fill("#id_title", "Skrivet innan koden slutade gälla")
+    page.context.clear_cookies(name="csrftoken")
+    submit_empty(page)
+    expect(page.locator("h1")).to_have_text("Formuläret kunde inte skickas")
+
+
+def filled_in_again(page):
+    expect(page.locator("#restored-form-notice")).to_be_visible()
+    expect(page.locator("#id_title")).to_have_value("Skrivet innan koden slutade gälla")
+
+
+def server_error(page):
+    """The error page as the service's handler500 draws it, served at an address of the live
+    server (nothing there fails on purpose)."""
+    from handlingskraft.views import server_error as handler
+
+    body = handler(None).content
+    page.route(
+        "**/server-error/",
+        lambda route: route.fulfill(status=500, body=body, content_type="text/html; charset=utf-8"),
+    )
+    page.goto("/server-error/")
+
+
 def changed_meanwhile(model, pk: int, **values):
     """An action: change the row behind the page's back, then send the page's form, so that
     it comes back refused with both people's values."""
@@ -145,6 +181,12 @@ def pages(role: str, demo) -> list[tuple[str, str, int, object]]:
             ("sign in, wrong password", url("login"), 200, submit_empty),
             ("accessibility statement", url("organisations:accessibility"), 200, None),
             ("page not found", "/no-such-page/", 404, None),
+            ("forgotten password", url("password_reset"), 200, None),
+            ("forgotten password, wrong address", url("password_reset"), 200, type_a_wrong_address),
+            ("link sent", url("password_reset_done"), 200, None),
+            ("password saved", url("password_reset_complete"), 200, None),
+            ("sign in, form refused", url("login"), 403, refused_token),
+            ("server error", "/server-error/", 500, server_error),
         ]
     if role == "reader":
         return [
@@ -155,6 +197,9 @@ def pages(role: str, demo) -> list[tuple[str, str, int, object]]:
             ("published report", url("reports:published_report", demo.published_report), 200, None),
             ("draft: not found", url("plans:version_overview", draft), 404, None),
             ("new plan: forbidden", url("plans:plan_create"), 403, None),
+            ("change password", url("password_change"), 200, None),
+            ("change password, empty", url("password_change"), 200, submit_empty),
+            ("password changed", url("password_change_done"), 200, None),
         ]
     if role == "reporter":
         return [
@@ -246,6 +291,19 @@ def pages(role: str, demo) -> list[tuple[str, str, int, object]]:
                 url("plans:goal_delete", demo.goal_in_draft),
                 200,
                 changed_meanwhile(Goal, demo.goal_in_draft, description="Ändrad av någon annan"),
+            ),
+            # Last: what the refused form held is filled in on the next visit to its page.
+            (
+                "goal, form refused and kept",
+                url("plans:goal_edit", demo.goal_in_draft),
+                403,
+                refused_token,
+            ),
+            (
+                "goal, filled in again",
+                url("plans:goal_edit", demo.goal_in_draft),
+                200,
+                filled_in_again,
             ),
         ]
     if role == "coordinator_followup":

@@ -254,4 +254,6 @@ def test_every_plan_document_downloads_as_pdf_and_word(version, reader):
             assert response.status_code == 200
             assert response.content.startswith(magic), (kind, fmt)
     url = reverse("reports:actor_extract", args=[version.pk])
-    assert client.get(url + "?actor=0&format=pdf").status_code == 302  # no such actor
+    refused = client.get(url + "?actor=0&format=pdf")  # no such actor
+    assert refused.status_code == 200
+    assert refused.context["actor_form"].errors["actor"]
