@@ -55,6 +55,7 @@ FORMS: dict[str, FormCase] = {
     "plans:plan_create": FormCase("coordinator", linked=("id_title",)),
     "plans:version_edit": FormCase("coordinator", target="draft", linked=("id_label",)),
     "plans:version_adopt": FormCase("coordinator", target="draft", linked=("id_decided_by", "id_decision_date")),
+    "plans:version_decision_correct": FormCase("coordinator", target="adopted", linked=("id_decided_by", "id_decision_date", "id_reason")),
     "plans:version_copy": FormCase("coordinator", target="adopted", linked=("id_label",)),
     "plans:goal_create": FormCase("coordinator", target="draft", linked=("id_title",)),
     "plans:goal_edit": FormCase("coordinator", target="goal_in_draft", linked=("id_title",)),
@@ -70,6 +71,8 @@ FORMS: dict[str, FormCase] = {
     "exchange:plan_import": FormCase("coordinator", target="plan", linked=("id_file",)),
     "followup:round_create": FormCase("coordinator", target="adopted", linked=("id_deadline",)),
     "followup:round_edit": FormCase("coordinator", target="round", linked=("id_deadline",)),
+    # Reopening asks for a new deadline along with the confirmation.
+    "followup:round_reopen": FormCase("coordinator", target="closed_round", linked=("id_deadline",)),
     "followup:round_questions": FormCase("coordinator", target="round", linked=("id_text",)),
     "followup:round_question_edit": FormCase("coordinator", target="question", linked=("id_text",)),
     "followup:questionnaire_deadline": FormCase("coordinator", target="questionnaire_a_draft", linked=("id_deadline",)),
