@@ -20,7 +20,7 @@ from organisations.models import Actor, User
 from plans.models import Activity, Goal, PlanVersion
 from reports.formats import PLAN_FORMATS
 from tests.builders import make_actor, make_plan, make_user
-from tests.conftest import signed_in
+from tests.conftest import confirm, signed_in
 from tests.reports.conftest import answer_round, libreoffice_profile, needs_libreoffice
 
 __all__ = ["libreoffice_profile"]  # a fixture, used below
@@ -126,7 +126,7 @@ def every_workbook(hostile) -> dict[str, bytes]:
         "exchange:version_export_xlsx": (reader, [version.pk]),
         "exchange:template_xlsx": (reader, []),
     }
-    published = coordinator.post(reverse("reports:round_publish", args=[round_.pk]))
+    published = confirm(coordinator, reverse("reports:round_publish", args=[round_.pk]))
     assert published.status_code == 302
     report = round_.published_reports.get()
     urls["reports:published_download"] = (reader, [report.pk, "xlsx"])
