@@ -55,6 +55,7 @@ FORMS: dict[str, FormCase] = {
     "plans:plan_create": FormCase("coordinator", linked=("id_title",)),
     "plans:version_edit": FormCase("coordinator", target="draft", linked=("id_label",)),
     "plans:version_adopt": FormCase("coordinator", target="draft", linked=("id_decided_by", "id_decision_date")),
+    "plans:version_decision_correct": FormCase("coordinator", target="adopted", linked=("id_decided_by", "id_decision_date", "id_reason")),
     "plans:version_copy": FormCase("coordinator", target="adopted", linked=("id_label",)),
     "plans:goal_create": FormCase("coordinator", target="draft", linked=("id_title",)),
     "plans:goal_edit": FormCase("coordinator", target="goal_in_draft", linked=("id_title",)),
