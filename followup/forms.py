@@ -2,6 +2,7 @@
 standard questions. Each validates what was typed; `missing` says what a submission lacks.
 `QuestionnaireForms` holds them all and speaks of their fields as followup.answers does."""
 
+from datetime import timedelta
 from decimal import Decimal
 
 from django import forms
@@ -9,6 +10,7 @@ from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from handlingskraft import numbers
+from handlingskraft.confirmations import ConfirmationForm
 from handlingskraft.privacy import validate_no_personal_number
 from handlingskraft.revisions import RevisionMixin, canonical
 from plans.models import Indicator
@@ -506,3 +508,33 @@ class RoundEditForm(RevisionMixin, forms.ModelForm):
                 "deadline extended for one actor stays as it is."
             )
         }
+
+
+class ReopenForm(ConfirmationForm):
+    """Reopening a closed round: until when, confirmed against the round as the page showed
+    it (followup.services.round_reopen)."""
+
+    deadline = forms.DateField(
+        label=_("New deadline"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_(
+            "Every actor whose deadline is earlier gets this one, and its reminders start over."
+        ),
+    )
+
+    def __init__(self, data=None, *, round_: FollowUpRound, today, **kwargs):
+        self.today = today
+        # The round's own deadline if it is still ahead, else two weeks from today.
+        initial = round_.deadline if round_.deadline >= today else today + timedelta(days=14)
+        super().__init__(
+            data,
+            facts=["reopen", round_.status, round_.closed_at],
+            initial={"deadline": initial},
+            **kwargs,
+        )
+
+    def clean_deadline(self):
+        deadline = self.cleaned_data["deadline"]
+        if deadline < self.today:
+            raise forms.ValidationError(_("The new deadline cannot be in the past."))
+        return deadline

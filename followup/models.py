@@ -85,6 +85,18 @@ class FollowUpRound(models.Model):
         self.closed_at = timezone.now()
         self.save(update_fields=["status", "closed_at"])
 
+    def reopen(self, deadline) -> None:
+        """Open a closed round again until `deadline`: actors who have not submitted can
+        answer again (followup.services.round_reopen moves their deadlines)."""
+        if self.is_open:
+            raise ValidationError(_("The round is already open."))
+        if deadline < self.opens_on:
+            raise ValidationError(_("The deadline cannot be before the round opens."))
+        self.status = self.Status.OPEN
+        self.closed_at = None
+        self.deadline = deadline
+        self.save(update_fields=["status", "closed_at", "deadline"])
+
 
 def parse_days(text: str) -> list[int]:
     days = sorted({int(part) for part in text.replace(" ", "").split(",") if part})
@@ -414,14 +426,27 @@ class QuestionAnswer(models.Model):
 
 
 class Reminder(models.Model):
-    """A reminder sent for a questionnaire; the key makes each one go out once."""
+    """A reminder for a questionnaire; the key makes each one go out once. One that could not
+    be sent keeps why (`problem`) and is tried again under the same key."""
+
+    class Problem(models.TextChoices):
+        NO_REPORTER = "no_reporter", _("no active reporter answers for the actor")
+        NO_ADDRESS = "no_address", _("no active reporter of the actor has an e-mail address")
+        NOT_SENT = "not_sent", _("the e-mail could not be sent")
 
     questionnaire = models.ForeignKey(
         Questionnaire, on_delete=models.CASCADE, related_name="reminders"
     )
-    key = models.CharField(max_length=20)  # e.g. "before-7" or "after-1"
-    sent_at = models.DateTimeField(default=timezone.now)
-    recipients = models.TextField()
+    # "before-7" or "after-1" on the round's schedule; "now-2026-03-24" sent from the dashboard.
+    key = models.CharField(max_length=20)
+    sent_at = models.DateTimeField(default=timezone.now)  # or last tried, with a problem
+    recipients = models.TextField(blank=True)
+    problem = models.CharField(max_length=12, choices=Problem.choices, blank=True)
+    error = models.TextField(blank=True)  # what the mail system said, when it refused
+    # Who sent it from the dashboard; empty for the scheduled ones.
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["sent_at"]

@@ -2,9 +2,13 @@
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils.text import get_text_list
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from organisations.models import Actor, User
 from organisations.permissions import can_review_followup
@@ -140,12 +144,36 @@ def questionnaire_content(
     return content
 
 
+MISSING_NAMED = 10  # a confirmation names at most this many actors that have not answered
+ANSWERED = (Questionnaire.Status.SUBMITTED, Questionnaire.Status.APPROVED)
+WAITING = (
+    Questionnaire.Status.NOT_STARTED,
+    Questionnaire.Status.DRAFT,
+    Questionnaire.Status.RETURNED,
+)
+
+
 @dataclass
 class DashboardRow:
     questionnaire: Questionnaire
     activity_count: int
-    reminders: list[Reminder]
+    reminders: list[Reminder]  # sent
     overdue: bool
+    reporters: list[User] = field(default_factory=list)  # active ones
+    failed: list[Reminder] = field(default_factory=list)  # could not be sent
+
+    @property
+    def answered(self) -> bool:
+        return self.questionnaire.status in ANSWERED
+
+    @property
+    def reach(self) -> str:
+        """Whom a reminder reaches: "" (someone), or the Reminder.Problem it would meet."""
+        if not self.reporters:
+            return Reminder.Problem.NO_REPORTER
+        if not any(user.email for user in self.reporters):
+            return Reminder.Problem.NO_ADDRESS
+        return ""
 
 
 @dataclass
@@ -158,7 +186,7 @@ class Dashboard:
 
     @property
     def answered(self) -> int:
-        return sum(1 for row in self.rows if row.questionnaire.status in ("submitted", "approved"))
+        return sum(1 for row in self.rows if row.answered)
 
     @property
     def response_rate(self) -> int:
@@ -168,21 +196,141 @@ class Dashboard:
     def overdue(self) -> int:
         return sum(1 for row in self.rows if row.overdue)
 
+    @property
+    def missing(self) -> list[Actor]:
+        """The actors that have not answered, by name."""
+        return [row.questionnaire.actor for row in self.rows if not row.answered]
+
+    @property
+    def unreachable(self) -> list[DashboardRow]:
+        """Actors still to answer whom a reminder would not reach."""
+        return [row for row in self.rows if row.reach and not row.answered]
+
+    @property
+    def failed(self) -> list[tuple[DashboardRow, Reminder]]:
+        """Every reminder of the round that could not be sent, newest first."""
+        pairs = [(row, reminder) for row in self.rows for reminder in row.failed]
+        return sorted(pairs, key=lambda pair: pair[1].sent_at, reverse=True)
+
+    @property
+    def answer_summary(self) -> str:
+        """Who has answered, concretely: "12 of 14 actors have answered; missing: Kultur- och
+        fritidsförvaltningen and Tekniska förvaltningen." At most MISSING_NAMED are named."""
+        total, missing = len(self.rows), [actor.name for actor in self.missing]
+        if not total:
+            return _("No actor has anything to answer in this round.")
+        if not missing:
+            return ngettext(
+                "The only actor has answered.", "All %(total)s actors have answered.", total
+            ) % {"total": total}
+        if len(missing) > MISSING_NAMED:
+            rest = len(missing) - MISSING_NAMED
+            missing = [
+                *missing[:MISSING_NAMED],
+                ngettext("%(count)s other", "%(count)s others", rest) % {"count": rest},
+            ]
+        return ngettext(
+            "%(answered)s of %(total)s actor has answered; missing: %(names)s.",
+            "%(answered)s of %(total)s actors have answered; missing: %(names)s.",
+            total,
+        ) % {"answered": self.answered, "total": total, "names": get_text_list(missing, _("and"))}
+
+    @property
+    def answer_facts(self) -> list:
+        """What a confirmation states about the answers, as something to digest: if any of it
+        changes, the page asks again."""
+        return [(row.questionnaire.pk, row.questionnaire.status) for row in self.rows]
+
 
 def dashboard(round_: FollowUpRound, today=None) -> Dashboard:
-    questionnaires = (
+    questionnaires = list(
         round_.questionnaires.select_related("actor", "changed_by")
         .annotate(activity_count=Count("activity_answers"))
-        .prefetch_related(Prefetch("reminders", queryset=Reminder.objects.order_by("sent_at")))
+        .prefetch_related(
+            Prefetch(
+                "reminders",
+                queryset=Reminder.objects.select_related("sent_by").order_by("sent_at"),
+            )
+        )
         .order_by("actor__name")
     )
-    return Dashboard(
-        round=round_,
-        rows=[
-            DashboardRow(q, q.activity_count, list(q.reminders.all()), q.is_overdue(today))
-            for q in questionnaires
-        ],
-    )
+    reporters = reporters_of([q.actor_id for q in questionnaires])
+    rows = []
+    for q in questionnaires:
+        reminders = list(q.reminders.all())
+        rows.append(
+            DashboardRow(
+                q,
+                q.activity_count,
+                [reminder for reminder in reminders if not reminder.problem],
+                q.is_overdue(today),
+                reporters.get(q.actor_id, []),
+                [reminder for reminder in reminders if reminder.problem],
+            )
+        )
+    return Dashboard(round=round_, rows=rows)
+
+
+@dataclass
+class RoundEvent:
+    """The round was opened, closed or opened again: when, by whom."""
+
+    at: Any
+    by: User | None
+    status: str
+    again: bool  # opened again after being closed
+
+
+def round_history(round_: FollowUpRound) -> list[RoundEvent]:
+    """When the round was opened, closed and reopened, from its audit trail: one query."""
+    events: list[RoundEvent] = []
+    previous = None
+    records = round_.history.select_related("history_user").order_by("history_date", "history_id")
+    for record in records:
+        if record.status != previous:
+            events.append(
+                RoundEvent(
+                    record.history_date,
+                    record.history_user,
+                    record.status,
+                    again=previous is not None and record.status == FollowUpRound.Status.OPEN,
+                )
+            )
+        previous = record.status
+    return events
+
+
+@dataclass
+class ReminderTarget:
+    """One actor a reminder sent now is meant for: who gets it, or why nobody does."""
+
+    row: DashboardRow
+    recipients: list[User]
+    sent_today: bool  # a reminder from the dashboard already went out today
+
+    @property
+    def problem(self) -> str:
+        return self.row.reach
+
+
+def reminder_key_now(today) -> str:
+    """The key of a reminder sent from the dashboard: at most one a day per actor."""
+    return f"now-{today.isoformat()}"
+
+
+def reminder_targets(board: Dashboard, today) -> list[ReminderTarget]:
+    """Every actor of the round still to answer, with the reporters a reminder sent now
+    would reach (those with an e-mail address)."""
+    key = reminder_key_now(today)
+    return [
+        ReminderTarget(
+            row,
+            [user for user in row.reporters if user.email],
+            any(r.key == key for r in row.reminders),
+        )
+        for row in board.rows
+        if row.questionnaire.status in WAITING
+    ]
 
 
 def questionnaires_of_reporter(user) -> QuerySet[Questionnaire]:
@@ -197,11 +345,12 @@ def questionnaires_of_reporter(user) -> QuerySet[Questionnaire]:
 
 
 def reporters_of(actor_ids) -> dict[int, list[User]]:
-    """Active reporters with an e-mail address, per actor."""
+    """Active reporters per actor, by name: those who can answer for it. Reminders reach the
+    ones with an e-mail address."""
     result: dict[int, list[User]] = defaultdict(list)
     users = (
         User.objects.filter(actors__in=actor_ids, role=User.Role.REPORTER, is_active=True)
-        .exclude(email="")
+        .order_by("first_name", "last_name", "username")
         .prefetch_related(Prefetch("actors", queryset=Actor.objects.filter(pk__in=actor_ids)))
     )
     for user in users.distinct():

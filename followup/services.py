@@ -8,6 +8,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
@@ -355,37 +356,89 @@ def reminder_due(questionnaire: Questionnaire, today: date) -> str | None:
 def reminders_send(*, today: date, send) -> list[Reminder]:
     """Record and send every reminder that is due and not sent before. `send(questionnaire,
     key, recipients)` delivers one; the record is written first, under a unique key, so a
-    reminder never goes out twice however often this runs."""
-    from .queries import reporters_of  # queries imports services' models; keep import local
+    reminder never goes out twice however often this runs. Returns the reminders tried: those
+    that could not be sent (nobody to send to, the mail system refused) say why and are tried
+    again the next time."""
+    from .queries import WAITING, reporters_of  # queries imports services' models
 
     waiting = Questionnaire.objects.filter(
         round__status=FollowUpRound.Status.OPEN,
         round__opens_on__lte=today,
-        status__in=[
-            Questionnaire.Status.NOT_STARTED,
-            Questionnaire.Status.DRAFT,
-            Questionnaire.Status.RETURNED,
-        ],
+        status__in=WAITING,
     ).select_related("round__version__plan", "actor")
     waiting = list(waiting)
     reporters = reporters_of([q.actor_id for q in waiting])
-    sent = []
+    tried = []
     for questionnaire in waiting:
         key = reminder_due(questionnaire, today)
-        recipients = reporters.get(questionnaire.actor_id, [])
-        if key is None or not recipients:
+        if key is None:
             continue
-        with transaction.atomic():
-            reminder, created = Reminder.objects.get_or_create(
-                questionnaire=questionnaire,
-                key=key,
-                defaults={"recipients": ", ".join(user.email for user in recipients)},
-            )
-            if not created:
-                continue
-            send(questionnaire, key, recipients)
-        sent.append(reminder)
-    return sent
+        reminder = reminder_deliver(
+            questionnaire=questionnaire,
+            key=key,
+            reporters=reporters.get(questionnaire.actor_id, []),
+            send=send,
+        )
+        if reminder is not None:
+            tried.append(reminder)
+    return tried
+
+
+def reminders_send_now(*, round_: FollowUpRound, user, today: date, send) -> list[Reminder]:
+    """The coordinator's "send reminders now": one reminder to every actor of the round still
+    to answer, at most one a day each (a second press the same day sends nothing again).
+    Returns the reminders tried, with why where one could not be sent."""
+    from .queries import dashboard, reminder_key_now, reminder_targets
+
+    if not round_.is_open:
+        raise ValidationError(_("The round is closed: no reminders are sent."))
+    key = reminder_key_now(today)
+    tried = []
+    for target in reminder_targets(dashboard(round_, today), today):
+        if target.sent_today:
+            continue
+        reminder = reminder_deliver(
+            questionnaire=target.row.questionnaire,
+            key=key,
+            reporters=target.row.reporters,
+            send=send,
+            user=user,
+        )
+        if reminder is not None:
+            tried.append(reminder)
+    return tried
+
+
+def reminder_deliver(
+    *, questionnaire: Questionnaire, key: str, reporters: list, send, user=None
+) -> Reminder | None:
+    """Record one reminder under its key and send it to the reporters with an e-mail
+    address, in one transaction. Under a key already sent, nothing happens (None); one that
+    failed before is tried again. Nobody to send to, or the mail system refusing, is recorded
+    as the reminder's problem instead of passing unnoticed."""
+    recipients = [reporter for reporter in reporters if reporter.email]
+    with transaction.atomic():
+        reminder, created = Reminder.objects.select_for_update().get_or_create(
+            questionnaire=questionnaire, key=key
+        )
+        if not created and not reminder.problem:
+            return None
+        reminder.sent_at = timezone.now()
+        reminder.sent_by = user
+        reminder.recipients = ", ".join(reporter.email for reporter in recipients)
+        reminder.problem = reminder.error = ""
+        if not reporters:
+            reminder.problem = Reminder.Problem.NO_REPORTER
+        elif not recipients:
+            reminder.problem = Reminder.Problem.NO_ADDRESS
+        else:
+            try:
+                send(questionnaire, key, recipients)
+            except Exception as error:  # the mail system is the edge: whatever it raises
+                reminder.problem = Reminder.Problem.NOT_SENT
+                reminder.error = (str(error) or type(error).__name__)[:500]
+        reminder.save()
+    return reminder
 
 
 @transaction.atomic
@@ -410,9 +463,31 @@ def round_update(
     round_.full_clean()
     round_.save()
     if deadline != previous:
-        following = list(round_.questionnaires.filter(deadline=previous))
-        for questionnaire in following:
-            questionnaire.deadline = deadline
-        bulk_update_with_history(following, Questionnaire, ["deadline"])
-        Reminder.objects.filter(questionnaire__in=following).delete()
+        _deadlines_move(round_.questionnaires.filter(deadline=previous), deadline)
+    return round_
+
+
+def _deadlines_move(questionnaires: models.QuerySet, deadline: date) -> None:
+    """Give the questionnaires a new deadline; their reminders start over, since each is
+    counted from the deadline."""
+    moved = list(questionnaires)
+    for questionnaire in moved:
+        questionnaire.deadline = deadline
+    bulk_update_with_history(moved, Questionnaire, ["deadline"])
+    Reminder.objects.filter(questionnaire__in=moved).delete()
+
+
+@transaction.atomic
+def round_reopen(*, round_: FollowUpRound, deadline: date, today: date) -> FollowUpRound:
+    """Open a closed round again until `deadline`. Actors who have not submitted can answer
+    again, and a submitted questionnaire can be returned. Every questionnaire whose deadline
+    is earlier gets the new one, with its reminders starting over, so that nobody is overdue
+    the moment the round opens; a later deadline given to one actor stays. Reports published
+    from the round stay as they were: publishing again makes the next number. The audit trail
+    records who reopened it."""
+    round_ = FollowUpRound.objects.select_for_update().get(pk=round_.pk)
+    if deadline < today:
+        raise ValidationError(_("The new deadline cannot be in the past."))
+    round_.reopen(deadline)
+    _deadlines_move(round_.questionnaires.filter(deadline__lt=deadline), deadline)
     return round_

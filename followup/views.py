@@ -11,6 +11,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
+from handlingskraft.confirmations import ConfirmationForm
 from handlingskraft.revisions import (
     REVISION_FIELD,
     canonical,
@@ -36,12 +37,14 @@ from .answers import answers_read
 from .forms import (
     DeadlineForm,
     QuestionnaireForms,
+    ReopenForm,
     ReturnForm,
     RoundEditForm,
     RoundForm,
     RoundQuestionForm,
     form_data,
 )
+from .mail import reminder_email_send
 
 
 @require_safe
@@ -89,7 +92,12 @@ def round_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "followup/round_dashboard.html",
-        {"round": round_, "version": round_.version, "dashboard": queries.dashboard(round_)},
+        {
+            "round": round_,
+            "version": round_.version,
+            "dashboard": queries.dashboard(round_),
+            "history": queries.round_history(round_),
+        },
     )
 
 
@@ -107,14 +115,115 @@ def round_export(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
-@require_POST
 @coordinator_required
 def round_close(request: HttpRequest, pk: int) -> HttpResponse:
+    """Closing asks first, saying who has answered and who has not."""
+    round_ = queries.round_for(request.user, pk)
+    if not round_.is_open:
+        messages.info(request, _("The round is already closed."))
+        return redirect("followup:round_dashboard", pk=round_.pk)
+    board = queries.dashboard(round_)
+    form = ConfirmationForm(request.POST or None, facts=["close", board.answer_facts])
+    if form.is_confirmed():
+        with transaction.atomic():
+            row = row_locked(round_)
+            if row.is_open:
+                row.close()
+        messages.success(request, _("The round is closed. Every answer is now read-only."))
+        return redirect("followup:round_dashboard", pk=round_.pk)
+    return render(
+        request,
+        "followup/round_close.html",
+        {"round": round_, "version": round_.version, "dashboard": board, "form": form},
+    )
+
+
+@coordinator_required
+def round_reopen(request: HttpRequest, pk: int) -> HttpResponse:
+    """Reopening asks first, for a new deadline if the old one has passed."""
     round_ = queries.round_for(request.user, pk)
     if round_.is_open:
-        round_.close()
-        messages.success(request, _("The round is closed. Every answer is now read-only."))
-    return redirect("followup:round_dashboard", pk=round_.pk)
+        messages.info(request, _("The round is already open."))
+        return redirect("followup:round_dashboard", pk=round_.pk)
+    today = timezone.localdate()
+    form = ReopenForm(request.POST or None, round_=round_, today=today)
+    if form.is_confirmed() and form.is_valid():
+        try:
+            deadline = form.cleaned_data["deadline"]
+            services.round_reopen(round_=round_, deadline=deadline, today=today)
+        except ValidationError as error:  # reopened, or the deadline refused, meanwhile
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request,
+                _(
+                    "The round is open again until %(date)s. Actors who have not submitted "
+                    "can answer again."
+                )
+                % {"date": date_format(deadline)},
+            )
+        return redirect("followup:round_dashboard", pk=round_.pk)
+    return render(
+        request,
+        "followup/round_reopen.html",
+        {
+            "round": round_,
+            "version": round_.version,
+            "dashboard": queries.dashboard(round_),
+            "published": round_.published_reports.defer("content", "disclosure").order_by(
+                "-number"
+            ),
+            "form": form,
+        },
+    )
+
+
+@coordinator_required
+def round_remind(request: HttpRequest, pk: int) -> HttpResponse:
+    """Send reminders now, after saying who gets one and who cannot be reached."""
+    round_ = queries.round_for(request.user, pk)
+    if not round_.is_open:
+        messages.error(request, _("The round is closed: no reminders are sent."))
+        return redirect("followup:round_dashboard", pk=round_.pk)
+    today = timezone.localdate()
+    targets = queries.reminder_targets(queries.dashboard(round_, today), today)
+    facts = [
+        "remind",
+        [(t.row.questionnaire.pk, [u.email for u in t.recipients], t.sent_today) for t in targets],
+    ]
+    form = ConfirmationForm(request.POST or None, facts=facts)
+    if form.is_confirmed():
+        try:
+            tried = services.reminders_send_now(
+                round_=round_, user=request.user, today=today, send=reminder_email_send
+            )
+        except ValidationError as error:  # closed meanwhile
+            messages.error(request, " ".join(error.messages))
+        else:
+            failed = [reminder for reminder in tried if reminder.problem]
+            messages.success(
+                request,
+                _("%(count)s reminders were sent.") % {"count": len(tried) - len(failed)},
+            )
+            if failed:
+                messages.warning(
+                    request,
+                    _("%(count)s could not be sent; the list below says why.")
+                    % {"count": len(failed)},
+                )
+        return redirect("followup:round_dashboard", pk=round_.pk)
+    return render(
+        request,
+        "followup/round_remind.html",
+        {
+            "round": round_,
+            "version": round_.version,
+            "form": form,
+            "reached": [t for t in targets if t.recipients and not t.sent_today],
+            "sent_today": [t for t in targets if t.sent_today],
+            "unreached": [t for t in targets if not t.recipients and not t.sent_today],
+        },
+    )
 
 
 @coordinator_required
@@ -152,7 +261,8 @@ def round_questions(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _question_remove(request: HttpRequest, round_) -> RoundQuestionForm | None:
     """Remove the posted question as it was shown. None when done (or already gone); else
-    the question changed meanwhile, and the form returned shows it as it reads now."""
+    the question changed meanwhile, and the form returned shows it as it reads now, or it has
+    answers (`answer_count`) and the page asks first whether they should go with it."""
     chosen = request.POST["delete"]
     question = round_.questions.filter(pk=chosen).first() if chosen.isdigit() else None
     if question is None:
@@ -161,6 +271,10 @@ def _question_remove(request: HttpRequest, round_) -> RoundQuestionForm | None:
     with transaction.atomic():
         removal = RoundQuestionForm(instance=row_locked(question))
         if not removal.is_unchanged_since(request.POST.get(REVISION_FIELD)):
+            return removal
+        # The answers go with the question: removed only once the page has said how many.
+        removal.answer_count = question.answers.count()
+        if removal.answer_count and request.POST.get("answers") != str(removal.answer_count):
             return removal
         removal.instance.delete()
     messages.success(request, _("The question was removed."))

@@ -44,3 +44,18 @@ def users_of(municipality: Municipality) -> QuerySet[User]:
         .prefetch_related(Prefetch("actors", queryset=Actor.objects.order_by("name")))
         .order_by("-is_active", "last_name", "first_name", "username")
     )
+
+
+def actors_left_without_reporter(user: User) -> list[Actor]:
+    """The actors `user` reports for that no other active reporter answers for: deactivating
+    `user` leaves nobody to answer their follow-ups or receive their reminders."""
+    if user.role != User.Role.REPORTER:
+        return []
+    others = User.objects.filter(role=User.Role.REPORTER, is_active=True).exclude(pk=user.pk)
+    # Not user.actors.exclude(…): the exclusion would reuse the manager's join to `user`.
+    mine = Actor.objects.filter(reporters=user)
+    return list(
+        Actor.objects.filter(pk__in=mine.values("pk"))
+        .exclude(reporters__in=others)
+        .order_by("name")
+    )

@@ -12,18 +12,8 @@ urlpatterns = [
     path("users/", views.user_list, name="user_list"),
     path("users/new/", views.user_edit, name="user_create"),
     path("users/<int:pk>/edit/", views.user_edit, name="user_edit"),
-    path(
-        "users/<int:pk>/deactivate/",
-        views.user_set_active,
-        {"active": False},
-        name="user_deactivate",
-    ),
-    path(
-        "users/<int:pk>/reactivate/",
-        views.user_set_active,
-        {"active": True},
-        name="user_reactivate",
-    ),
+    path("users/<int:pk>/deactivate/", views.user_deactivate, name="user_deactivate"),
+    path("users/<int:pk>/reactivate/", views.user_reactivate, name="user_reactivate"),
     path(
         "users/<int:pk>/password-link/",
         views.user_send_password_link,

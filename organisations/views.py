@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
+from handlingskraft.confirmations import ConfirmationForm
 from handlingskraft.revisions import REVISION_FIELD, row_locked
 
 from . import services
@@ -23,7 +24,7 @@ from .permissions import (
     member_required,
     user_manager_required,
 )
-from .queries import actor_tree, manageable_users, users_of
+from .queries import actor_tree, actors_left_without_reporter, manageable_users, users_of
 
 
 @require_safe
@@ -141,21 +142,50 @@ def _send_link(request: HttpRequest, account: User) -> None:
         )
 
 
+@user_manager_required
+def user_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
+    """Deactivating asks first, saying what the person loses and that it can be undone."""
+    account = _own_user(request, pk)
+    if not account.is_active:
+        messages.info(request, _("“%(name)s” is already deactivated.") % {"name": account})
+        return redirect("organisations:user_edit", pk=account.pk)
+    if account.pk == request.user.pk:
+        messages.error(
+            request,
+            _("You cannot deactivate your own account. Ask another administrator to do it."),
+        )
+        return redirect("organisations:user_edit", pk=account.pk)
+    actors = list(account.actors.order_by("name")) if account.role == User.Role.REPORTER else []
+    alone = actors_left_without_reporter(account)
+    form = ConfirmationForm(
+        request.POST or None,
+        facts=["deactivate", account.is_active, account.role, actors, alone],
+    )
+    if form.is_confirmed():
+        with transaction.atomic():
+            try:
+                services.user_set_active(user=row_locked(account), active=False, by=request.user)
+            except ValidationError as error:
+                messages.error(request, " ".join(error.messages))
+            else:
+                messages.success(
+                    request,
+                    _("“%(name)s” is deactivated and can no longer sign in.") % {"name": account},
+                )
+        return redirect("organisations:user_edit", pk=account.pk)
+    return render(
+        request,
+        "organisations/user_deactivate.html",
+        {"account": account, "actors": actors, "alone": alone, "form": form},
+    )
+
+
 @require_POST
 @user_manager_required
-def user_set_active(request: HttpRequest, pk: int, active: bool) -> HttpResponse:
+def user_reactivate(request: HttpRequest, pk: int) -> HttpResponse:
     account = _own_user(request, pk)
-    try:
-        services.user_set_active(user=account, active=active, by=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        message = (
-            _("“%(name)s” can sign in again.")
-            if active
-            else _("“%(name)s” is deactivated and can no longer sign in.")
-        )
-        messages.success(request, message % {"name": account})
+    services.user_set_active(user=account, active=True, by=request.user)
+    messages.success(request, _("“%(name)s” can sign in again.") % {"name": account})
     return redirect("organisations:user_edit", pk=account.pk)
 
 

@@ -79,7 +79,7 @@ RELATIONS: dict[type[models.Model], set[str]] = {
     IndicatorAnswer: {"questionnaire", "indicator"},
     StatisticCount: {"questionnaire", "statistic"},
     QuestionAnswer: {"questionnaire", "question"},
-    Reminder: {"questionnaire"},
+    Reminder: {"questionnaire", "sent_by"},
     PlanTextSection: {"version"},
     PublishedReport: {"round", "published_by"},
 }
@@ -395,7 +395,10 @@ def _round(round_: FollowUpRound, *, goals: dict, names: dict, usernames: dict) 
                     ),
                     key=lambda a: a["question"],
                 ),
-                reminders=sorted((_dump(r) for r in q.reminders.all()), key=lambda r: r["key"]),
+                reminders=sorted(
+                    (_dump(r, sent_by=usernames.get(r.sent_by_id)) for r in q.reminders.all()),
+                    key=lambda r: r["key"],
+                ),
             )
             for q in sorted(questionnaires, key=lambda q: names[q.actor_id])
         ],
@@ -747,7 +750,15 @@ class _Restore:
             ],
         )
         Reminder.objects.bulk_create(
-            _new(Reminder, r, questionnaire=q) for q, item in pairs for r in item["reminders"]
+            _new(
+                Reminder,
+                r,
+                ("sent_by",),
+                questionnaire=q,
+                sent_by=self.user(r.get("sent_by")),  # files from before it was kept have none
+            )
+            for q, item in pairs
+            for r in item["reminders"]
         )
 
     def user(self, username: str | None):

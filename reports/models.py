@@ -38,13 +38,24 @@ class PublishedReport(models.Model):
     # Never shown: the exact grid and mask of each protected table as published, by key, so a
     # later publication can be audited together with this one (reports.disclosure).
     disclosure = models.JSONField(default=dict, blank=True)
+    # The state of the round the coordinator confirmed publishing (reports.queries.
+    # publication_stamp): the same confirmation sent again shows this report instead of
+    # making the next number. Empty when published without a confirmation page.
+    source_stamp = models.CharField(max_length=64, blank=True, editable=False)
 
     class Meta:
         ordering = ["round", "-number"]
         verbose_name = _("published report")
         verbose_name_plural = _("published reports")
         constraints = [
-            models.UniqueConstraint(fields=["round", "number"], name="report_number_once_per_round")
+            models.UniqueConstraint(
+                fields=["round", "number"], name="report_number_once_per_round"
+            ),
+            models.UniqueConstraint(
+                fields=["round", "source_stamp"],
+                condition=~models.Q(source_stamp=""),
+                name="report_once_per_confirmed_state",
+            ),
         ]
 
     def __str__(self) -> str:

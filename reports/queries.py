@@ -64,14 +64,18 @@ def rounds_of_plan(plan: Plan) -> list[FollowUpRound]:
     )
 
 
-def report_stamp(round_: FollowUpRound) -> str:
+def report_stamp(round_: FollowUpRound, *, own_publications: bool = True) -> str:
     """Changes whenever anything the round's report is built from changes, so a report kept
     under it is never out of date: the round, each of its questionnaires (every save, return
     and approval raises a revision; a deadline can move on its own), earlier rounds of the
     plan (the trends), the plan's publications (the report is audited together with them), the
     round's questions, the plan's title and the names of actors, terms and statistics. A
-    handful of small queries, instead of building the report."""
+    handful of small queries, instead of building the report. Without `own_publications` the
+    round's own publications are left out (publication_stamp)."""
     plan_id = round_.version.plan_id
+    publications = PublishedReport.objects.filter(round__version__plan_id=plan_id)
+    if not own_publications:
+        publications = publications.exclude(round_id=round_.pk)
     municipality_id = round_.version.plan.municipality_id
     parts = [
         round_.status,
@@ -83,9 +87,7 @@ def report_stamp(round_: FollowUpRound) -> str:
         Questionnaire.objects.filter(round__version__plan_id=plan_id).aggregate(
             Count("pk"), Sum("revision"), Max("changed_at")
         ),
-        PublishedReport.objects.filter(round__version__plan_id=plan_id).aggregate(
-            Count("pk"), Max("pk")
-        ),
+        publications.aggregate(Count("pk"), Max("pk")),
         RoundQuestion.history.filter(round_id=round_.pk).aggregate(Max("history_date")),
         Plan.history.filter(id=plan_id).aggregate(Max("history_date")),
         Statistic.history.filter(
@@ -94,3 +96,12 @@ def report_stamp(round_: FollowUpRound) -> str:
         names_stamp(municipality_id),
     ]
     return hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
+def publication_stamp(round_: FollowUpRound) -> str:
+    """What a publication of the round's report is made from: report_stamp without the
+    round's own earlier publications, since publishing again from unchanged answers hides the
+    same cells and says the same. A confirmation page carries it, and a report published from
+    it keeps it (PublishedReport.source_stamp): sending the same confirmation again shows that
+    report instead of making the next number."""
+    return report_stamp(round_, own_publications=False)

@@ -17,6 +17,11 @@ from .content import report_build_with_ledger, report_for_export
 from .document import Document
 from .formats import render
 from .models import PlanTextSection, PublishedReport, PublishedReportFile
+from .queries import publication_stamp
+
+
+class PublicationStale(Exception):
+    """What the report is built from changed after the confirmation page was drawn."""
 
 
 @transaction.atomic
@@ -24,7 +29,34 @@ def report_publish(*, round_: FollowUpRound, user) -> PublishedReport:
     """Freeze the round's report as it reads now, small counts hidden, under the next number.
     Earlier publications stay as they were; the new one is audited together with them, and
     keeps what the next one needs for that. The report is written in the site's language."""
-    round_ = FollowUpRound.objects.select_for_update().get(pk=round_.pk)  # one number at a time
+    return _publish(round_=_locked(round_), user=user)
+
+
+@transaction.atomic
+def report_publish_confirmed(
+    *, round_: FollowUpRound, user, stamp: str
+) -> tuple[PublishedReport, bool]:
+    """Publish as the coordinator confirmed it: `stamp` is the publication_stamp the
+    confirmation page was drawn with. Sent again (a double click, back and resubmit, a second
+    tab), it returns the report already published from that page, and False: no new number.
+    Raises PublicationStale, publishing nothing, when the answers or anything else the report
+    is built from have changed since the page was drawn. The round's row is locked first, so
+    two of the same confirmation at once publish one report."""
+    round_ = _locked(round_)
+    earlier = round_.published_reports.filter(source_stamp=stamp).first()
+    if earlier is not None:
+        return earlier, False
+    if publication_stamp(round_) != stamp:
+        raise PublicationStale
+    return _publish(round_=round_, user=user, stamp=stamp), True
+
+
+def _locked(round_: FollowUpRound) -> FollowUpRound:
+    # One number at a time, and nothing the report reads from the round changes meanwhile.
+    return FollowUpRound.objects.select_for_update().get(pk=round_.pk)
+
+
+def _publish(*, round_: FollowUpRound, user, stamp: str = "") -> PublishedReport:
     last = round_.published_reports.aggregate(Max("number"))["number__max"] or 0
     published_at = timezone.now()
     language = settings.LANGUAGE_CODE
@@ -43,6 +75,7 @@ def report_publish(*, round_: FollowUpRound, user) -> PublishedReport:
         language=language,
         content=document.to_dict(),
         disclosure=ledger,
+        source_stamp=stamp,
     )
 
 

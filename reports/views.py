@@ -19,7 +19,8 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
-from followup.queries import round_for
+from followup.queries import dashboard, round_for
+from handlingskraft.confirmations import ConfirmationForm
 from handlingskraft.revisions import REVISION_FIELD, row_locked
 from organisations.permissions import (
     can_review_followup,
@@ -116,18 +117,53 @@ def round_report_download(request: HttpRequest, pk: int, fmt: str) -> HttpRespon
     return response
 
 
-@require_POST
 @coordinator_required
 def round_publish(request: HttpRequest, pk: int) -> HttpResponse:
+    """Publishing asks first, saying who has answered. The page carries the state the report
+    is built from; the same confirmation sent twice shows the report it already published."""
     round_ = round_for(request.user, pk)
-    report = services.report_publish(round_=round_, user=request.user)
-    _log(request, "publish", report, concerns=report.round)
-    messages.success(
+    posted = request.POST.get(REVISION_FIELD, "") if request.method == "POST" else ""
+    if posted:
+        try:
+            report, created = services.report_publish_confirmed(
+                round_=round_, user=request.user, stamp=posted
+            )
+        except services.PublicationStale:
+            pass  # asked again, with the report as it reads now
+        else:
+            if created:
+                _log(request, "publish", report, concerns=report.round)
+                messages.success(
+                    request,
+                    _("Report %(number)s is published. Everyone in the municipality can read it.")
+                    % {"number": report.number},
+                )
+            else:
+                messages.info(
+                    request,
+                    _(
+                        "Report %(number)s was already published from this page; no new "
+                        "report was made."
+                    )
+                    % {"number": report.number},
+                )
+            return redirect("reports:published_report", pk=report.pk)
+    stamp = queries.publication_stamp(round_)
+    form = ConfirmationForm(request.POST or None, token=stamp)
+    published = list(round_.published_reports.defer("content", "disclosure").order_by("-number"))
+    return render(
         request,
-        _("Report %(number)s is published. Everyone in the municipality can read it.")
-        % {"number": report.number},
+        "reports/round_publish.html",
+        {
+            "round": round_,
+            "version": round_.version,
+            "dashboard": dashboard(round_),
+            "form": form,
+            "published": published,
+            # The answers as they stand now were published already: nothing new to publish.
+            "same": next((r for r in published if r.source_stamp == stamp), None),
+        },
     )
-    return redirect("reports:published_report", pk=report.pk)
 
 
 @require_safe

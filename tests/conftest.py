@@ -87,3 +87,12 @@ def main_content(response) -> str:
     html = response.content.decode()
     main = html[html.index("<main") : html.index("</main>")]
     return re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", main)
+
+
+def confirm(client: Client, url: str, data: dict | None = None):
+    """Open a confirmation page and press its button: POST what its form holds as drawn
+    (the revision it carries, a prefilled date), with `data` on top."""
+    form = client.get(url).context["form"]
+    drawn = {name: form[name].value() for name in form.fields}
+    drawn = {name: value for name, value in drawn.items() if value is not None}
+    return client.post(url, {**drawn, **(data or {})})

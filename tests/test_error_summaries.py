@@ -71,6 +71,8 @@ FORMS: dict[str, FormCase] = {
     "exchange:plan_import": FormCase("coordinator", target="plan", linked=("id_file",)),
     "followup:round_create": FormCase("coordinator", target="adopted", linked=("id_deadline",)),
     "followup:round_edit": FormCase("coordinator", target="round", linked=("id_deadline",)),
+    # Reopening asks for a new deadline along with the confirmation.
+    "followup:round_reopen": FormCase("coordinator", target="closed_round", linked=("id_deadline",)),
     "followup:round_questions": FormCase("coordinator", target="round", linked=("id_text",)),
     "followup:round_question_edit": FormCase("coordinator", target="question", linked=("id_text",)),
     "followup:questionnaire_deadline": FormCase("coordinator", target="questionnaire_a_draft", linked=("id_deadline",)),

@@ -33,6 +33,7 @@ so a POST that deletes or changes something does not affect the next one.
 """
 
 from dataclasses import dataclass, field
+from datetime import date
 from http.cookies import SimpleCookie
 
 import pytest
@@ -43,6 +44,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from followup.models import FollowUpRound, RoundQuestion
+from followup.services import round_open
 from organisations.models import User
 from plans.models import Activity, Goal, Indicator, Plan, PlanVersion
 from plans.services import plan_create
@@ -77,6 +79,7 @@ class Case:
     kwargs: dict = field(default_factory=dict)  # other URL arguments, literally
     query: str = ""  # a query string, with {placeholders} for keys of the world
     data: str | None = None  # a key of _post_data(), or "confirmed" (see _confirmed)
+    confirmer: str = "coordinator"  # whose confirmation page a "confirmed" POST sends back
 
     def expected(self, method: str) -> dict[str, str]:
         answers = (self.get if method == "GET" else self.post).split()
@@ -152,13 +155,22 @@ MATRIX: dict[str, list[Case]] = {
         target="reader_account",
         get=                        "login  403    403    403    403    200    403",
         post=                       "login  403    403    403    403    200    403")],
+    # Deactivating asks first (the page says what the person loses); a POST without the
+    # page's revision is asked again.
+    "organisations:user_deactivate": [
+        Case(target="reader_account", data="confirmed", confirmer="administrator",
+        get=                        "login  403    403    403    403    200    403",
+        post=                       "login  403    403    403    403    302    403"),
+        Case(target="reader_account",
+        get=                        "login  403    403    403    403    200    403",
+        post=                       "login  403    403    403    403    200    403"),
+    ],
     **{
         name: [Case(
             target="reader_account",
             get=                    "login  405    405    405    405    405    405",
             post=                   "login  403    403    403    403    302    403")]
         for name in (
-            "organisations:user_deactivate",
             "organisations:user_reactivate",
             "organisations:user_password_link",
         )
@@ -345,10 +357,38 @@ MATRIX: dict[str, list[Case]] = {
             post=                   "login  405    405    405    405    405    405")]
         for name in ("followup:round_dashboard", "followup:round_export")
     },
-    "followup:round_close": [Case(
-        target="round",
-        get=                        "login  405    405    405    405    405    405",
-        post=                       "login  403    403    403    302    403    404")],
+    # Closing, reopening and reminding ask first; a POST without the page's revision is asked
+    # again (200). Reopening an open round, or closing a closed one, says so (302).
+    "followup:round_close": [
+        Case(target="round", data="confirmed",
+        get=                        "login  403    403    403    200    403    404",
+        post=                       "login  403    403    403    302    403    404"),
+        Case(target="round",
+        get=                        "login  403    403    403    200    403    404",
+        post=                       "login  403    403    403    200    403    404"),
+        Case(target="closed_round",
+        get=                        "login  403    403    403    302    403    404",
+        post=                       "login  403    403    403    302    403    404"),
+    ],
+    "followup:round_reopen": [
+        Case(target="closed_round", data="confirmed",
+        get=                        "login  403    403    403    200    403    404",
+        post=                       "login  403    403    403    302    403    404"),
+        Case(target="closed_round",
+        get=                        "login  403    403    403    200    403    404",
+        post=                       "login  403    403    403    200    403    404"),
+        Case(target="round",
+        get=                        "login  403    403    403    302    403    404",
+        post=                       "login  403    403    403    302    403    404"),
+    ],
+    "followup:round_remind": [
+        Case(target="round", data="confirmed",
+        get=                        "login  403    403    403    200    403    404",
+        post=                       "login  403    403    403    302    403    404"),
+        Case(target="closed_round",
+        get=                        "login  403    403    403    302    403    404",
+        post=                       "login  403    403    403    302    403    404"),
+    ],
     "followup:round_questions": [Case(
         target="round",
         get=                        "login  403    403    403    200    403    404",
@@ -431,10 +471,16 @@ MATRIX: dict[str, list[Case]] = {
         target="round", kwargs={"fmt": "xlsx"},
         get=                        "login  403    403    403    200    403    404",
         post=                       "login  405    405    405    405    405    405")],
-    "reports:round_publish": [Case(
-        target="round",
-        get=                        "login  405    405    405    405    405    405",
-        post=                       "login  403    403    403    302    403    404")],
+    # Publishing asks first, saying who has answered; a POST without the page's state is
+    # asked again.
+    "reports:round_publish": [
+        Case(target="round", data="confirmed",
+        get=                        "login  403    403    403    200    403    404",
+        post=                       "login  403    403    403    302    403    404"),
+        Case(target="round",
+        get=                        "login  403    403    403    200    403    404",
+        post=                       "login  403    403    403    200    403    404"),
+    ],
     # Published reports: everyone in the municipality reads them.
     "reports:plan_reports": [
         Case(target="plan",
@@ -514,12 +560,15 @@ def _post_data(world: dict) -> dict[str, dict]:
     }
 
 
-def _confirmed(world: dict, url: str) -> dict:
+def _confirmed(world: dict, url: str, role: str) -> dict:
     """What a confirmation page sends back when confirmed: the revision of the row it shows
-    (a confirmation without it is asked again, answering 200)."""
+    (a confirmation without it is asked again, answering 200), and what else its form holds
+    as drawn (a deadline to reopen with)."""
     client = Client()
-    client.cookies = SimpleCookie({settings.SESSION_COOKIE_NAME: world["sessions"]["coordinator"]})
-    return {"revision": client.get(url).context["form"]["revision"].value()}
+    client.cookies = SimpleCookie({settings.SESSION_COOKIE_NAME: world["sessions"][role]})
+    form = client.get(url).context["form"]
+    values = {name: form[name].value() for name in form.fields}
+    return {name: value for name, value in values.items() if value is not None}
 
 
 def resolver_names() -> tuple[set[str], list[str]]:
@@ -584,6 +633,10 @@ def world(django_db_setup, django_db_blocker):
             valid_to=2027,
         )
         round_ = FollowUpRound.objects.get(version=adopted)
+        closed_round = round_open(
+            version=adopted, year=2019, deadline=date(2020, 3, 31), opens_on=date(2020, 2, 1)
+        )
+        closed_round.close()
         questionnaires = {q.actor.name: q for q in round_.questionnaires.select_related("actor")}
         a_draft = questionnaires["Socialförvaltningen"]
         b_submitted = questionnaires["Utbildningsförvaltningen"]
@@ -609,6 +662,7 @@ def world(django_db_setup, django_db_blocker):
             "own_statistic": Statistic.objects.get(municipality=adopted.plan.municipality),
             "national_statistic": Statistic.objects.filter(municipality=None).first(),
             "round": round_,
+            "closed_round": closed_round,
             "question": RoundQuestion.objects.create(
                 round=round_, text="Hur många möten tog upp planen?", kind="number"
             ),
@@ -664,7 +718,7 @@ def test_who_may_open_the_url(world, db, name, index, case):
     kwargs = {"pk": world[case.target], **case.kwargs} if case.target else case.kwargs
     url = reverse(name, kwargs=kwargs) + case.query.format(**world)
     if case.data == "confirmed":
-        data = _confirmed(world, url)
+        data = _confirmed(world, url, case.confirmer)
     else:
         data = _post_data(world)[case.data] if case.data else {}
     wrong = []

@@ -8,7 +8,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
-from followup.models import RoundQuestion
+from followup.models import QuestionAnswer, RoundQuestion
 from organisations.models import User
 from organisations.services import password_link
 from plans.demo import DEMO_PASSWORD
@@ -128,6 +128,27 @@ def changed_meanwhile(model, pk: int, **values):
         expect(page.locator("#conflict-summary")).to_be_visible()
 
     return action
+
+
+def press(button: str, then: str | None = None, expect_shown: str | None = None):
+    """An action: press the button (a confirmation's), then go to `then`, and make sure the
+    page shows `expect_shown` (a selector) before it is checked."""
+
+    def action(page):
+        page.get_by_role("button", name=button).click()
+        page.wait_for_load_state()
+        if then:
+            page.goto(then)
+        if expect_shown:
+            expect(page.locator(expect_shown).first).to_be_visible()
+
+    return action
+
+
+def remove_answered_question(page):
+    page.locator("li", has_text="Har nämnden antagit rutinen?").get_by_role("button").click()
+    page.wait_for_load_state()
+    expect(page.locator("#removal-heading")).to_be_visible()
 
 
 def pages(role: str, demo) -> list[tuple[str, str, int, object]]:
@@ -289,6 +310,12 @@ def pages(role: str, demo) -> list[tuple[str, str, int, object]]:
         question, _created = RoundQuestion.objects.get_or_create(
             round_id=demo.round, text="Hur många möten tog upp planen?", defaults={"kind": "number"}
         )
+        answered, _created = RoundQuestion.objects.get_or_create(
+            round_id=demo.round, text="Har nämnden antagit rutinen?", defaults={"kind": "text"}
+        )
+        QuestionAnswer.objects.get_or_create(
+            questionnaire_id=q["Socialförvaltningen"], question=answered, defaults={"value": "Ja"}
+        )
         return [
             ("follow-up tab", url("followup:version_rounds", adopted), 200, None),
             ("open a round", url("followup:round_create", adopted), 200, None),
@@ -330,6 +357,32 @@ def pages(role: str, demo) -> list[tuple[str, str, int, object]]:
                 200,
                 None,
             ),
+            ("close the round?", url("followup:round_close", demo.round), 200, None),
+            ("publish the report?", url("reports:round_publish", demo.round), 200, None),
+            ("send reminders now?", url("followup:round_remind", demo.round), 200, None),
+            (
+                "remove an answered question?",
+                url("followup:round_questions", demo.round),
+                200,
+                remove_answered_question,
+            ),
+            (
+                "dashboard with reminders that could not be sent",
+                url("followup:round_remind", demo.round),
+                200,
+                press("Skicka påminnelserna", expect_shown="#failed-reminders"),
+            ),
+            # Last: it closes the round.
+            (
+                "reopen the round?",
+                url("followup:round_close", demo.round),
+                200,
+                press(
+                    "Stäng uppföljningen",
+                    then=url("followup:round_reopen", demo.round),
+                    expect_shown="#id_deadline",
+                ),
+            ),
         ]
     if role == "administrator":
         account = User.objects.get(username="rapportor.social").pk
@@ -338,6 +391,7 @@ def pages(role: str, demo) -> list[tuple[str, str, int, object]]:
             ("new user", url("organisations:user_create"), 200, None),
             ("new user, empty", url("organisations:user_create"), 200, submit_empty),
             ("edit user", url("organisations:user_edit", account), 200, None),
+            ("deactivate user?", url("organisations:user_deactivate", account), 200, None),
             ("user history", url("records:user_history", account), 200, None),
             ("action plans", url("plans:home"), 200, None),
             ("draft overview", url("plans:version_overview", draft), 200, None),

@@ -110,7 +110,10 @@ def test_write_adopt_follow_up_and_approve(demo, open_page):
     round_pk = resolve(urlparse(dashboard).path).kwargs["pk"]
     coordinator.goto(url("reports:round_report", round_pk))
     expect(coordinator.locator("main")).to_contain_text(ACTIVITY_TITLE)
-    coordinator.locator("form[action$='/report/publish/'] button[type=submit]").click()
+    coordinator.get_by_role("link", name="Publicera rapporten").click()
+    # The confirmation says who has answered before anything is published.
+    expect(coordinator.locator("main")).to_contain_text("aktörer har svarat")
+    coordinator.get_by_role("button", name="Publicera rapporten").click()
     expect(coordinator.locator(".message-success")).to_be_visible()
     published = urlparse(coordinator.url).path
     # Drawing the PDF takes seconds on a busy machine: wait for it longer than for a page.

@@ -241,3 +241,68 @@ def test_a_deadline_saved_with_a_tampered_revision_is_refused(round_, anna, revi
     questionnaire = round_.questionnaires.get(actor__name="Polisen")
     url = reverse("followup:questionnaire_deadline", args=[questionnaire.pk])
     tampered_refused(signed_in(anna), url, "deadline", "2026-06-30", revision)
+
+
+def answered_by_everyone(round_, question) -> int:
+    for questionnaire in round_.questionnaires.all():
+        QuestionAnswer.objects.create(questionnaire=questionnaire, question=question, value="3")
+    return round_.questionnaires.count()
+
+
+def removal_data(client, round_) -> dict:
+    (question, form) = client.get(reverse("followup:round_questions", args=[round_.pk])).context[
+        "questions"
+    ][0]
+    return {"delete": question.pk, "revision": form["revision"].value()}
+
+
+def test_removing_an_answered_question_says_how_many_answers_go_with_it(question, round_, anna):
+    answers = answered_by_everyone(round_, question)
+    client = signed_in(anna)
+    url = reverse("followup:round_questions", args=[round_.pk])
+
+    response = client.post(url, removal_data(client, round_))
+
+    assert response.status_code == 200
+    assert RoundQuestion.objects.filter(pk=question.pk).exists()
+    html = response.content.decode()
+    assert f"{answers} svar tas bort med den." in html
+    assert "Det går inte att ångra" in html
+    assert response.context["removal"].answer_count == answers
+
+
+def test_an_answered_question_is_removed_with_its_answers_once_confirmed(question, round_, anna):
+    answers = answered_by_everyone(round_, question)
+    client = signed_in(anna)
+    url = reverse("followup:round_questions", args=[round_.pk])
+    data = removal_data(client, round_) | {"answers": str(answers)}
+
+    assert client.post(url, data).status_code == 302
+
+    assert not RoundQuestion.objects.filter(pk=question.pk).exists()
+    assert not QuestionAnswer.objects.filter(question_id=question.pk).exists()
+    # The trail keeps what was answered.
+    assert QuestionAnswer.history.filter(question_id=question.pk, history_type="-").count() == 2
+
+
+def test_a_confirmation_that_counted_fewer_answers_is_asked_again(question, round_, anna):
+    first = round_.questionnaires.first()
+    QuestionAnswer.objects.create(questionnaire=first, question=question, value="1")
+    client = signed_in(anna)
+    url = reverse("followup:round_questions", args=[round_.pk])
+    data = removal_data(client, round_) | {"answers": "1"}
+    other = round_.questionnaires.exclude(pk=first.pk).first()
+    QuestionAnswer.objects.create(questionnaire=other, question=question, value="2")
+
+    response = client.post(url, data)
+
+    assert response.status_code == 200
+    assert "2 svar tas bort med den." in response.content.decode()
+    assert RoundQuestion.objects.filter(pk=question.pk).exists()
+
+
+def test_a_question_nobody_answered_is_removed_at_once(question, round_, anna):
+    client = signed_in(anna)
+    url = reverse("followup:round_questions", args=[round_.pk])
+    assert client.post(url, removal_data(client, round_)).status_code == 302
+    assert not RoundQuestion.objects.filter(pk=question.pk).exists()

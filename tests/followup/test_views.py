@@ -8,7 +8,7 @@ from followup.services import round_open
 from organisations.models import Actor, User
 from stats.models import Statistic, StatisticAssignment
 from tests.builders import make_actor, make_user
-from tests.conftest import queries_for, signed_in
+from tests.conftest import confirm, queries_for, signed_in
 from tests.plans.two_people import revision_of
 
 from .conftest import OPENS, adopted_plan
@@ -283,7 +283,7 @@ def test_bad_input_is_refused_next_to_the_field_and_the_rest_is_kept(
 
 
 def test_a_closed_round_is_read_only(round_, school_reporter, coordinator):
-    signed_in(coordinator).post(reverse("followup:round_close", args=[round_.pk]))
+    confirm(signed_in(coordinator), reverse("followup:round_close", args=[round_.pk]))
     client = signed_in(school_reporter)
     questionnaire = questionnaire_of(round_, "Utbildningsförvaltningen")
     url = reverse("followup:questionnaire", args=[questionnaire.pk])

@@ -10,7 +10,7 @@ from django.urls import reverse
 from organisations.models import User
 from records.queries import user_history
 from tests.builders import PASSWORD, make_actor, make_user
-from tests.conftest import queries_for, signed_in
+from tests.conftest import confirm, queries_for, signed_in
 from tests.plans.two_people import revision_of
 
 NEW_PASSWORD = "en-helt-ny-lösenfras-42"
@@ -164,7 +164,7 @@ def test_an_administrator_changes_a_role_and_the_history_says_who(
 def test_an_administrator_deactivates_and_reactivates_and_never_deletes(
     client, reporter, admin_client
 ):
-    response = admin_client.post(reverse("organisations:user_deactivate", args=[reporter.pk]))
+    response = confirm(admin_client, reverse("organisations:user_deactivate", args=[reporter.pk]))
     assert response.status_code == 302
     reporter.refresh_from_db()
     assert not reporter.is_active
@@ -176,6 +176,62 @@ def test_an_administrator_deactivates_and_reactivates_and_never_deletes(
     assert signs_in(client, reporter.username, PASSWORD)
     actions = [entry.changes[0].new for entry in user_history(reporter).object_list[:2]]
     assert actions == ["Ja", "Nej"]  # active again, after deactivated
+
+
+def deactivate_url(account) -> str:
+    return reverse("organisations:user_deactivate", args=[account.pk])
+
+
+def test_deactivating_asks_first_and_says_what_the_person_loses(reporter, actor, admin_client):
+    page = admin_client.get(deactivate_url(reporter))
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert f"{reporter.username} kan inte längre logga in" in html
+    assert f"svarar inte längre på uppföljningar för {actor.name}" in html
+    # Nobody else answers for the actor: the page says what that means.
+    assert page.context["alone"] == [actor]
+    assert f"{actor.name} har då ingen aktiv nyckelperson" in html
+    assert "Det går att ångra" in html
+    reporter.refresh_from_db()
+    assert reporter.is_active
+
+
+def test_an_actor_with_another_active_reporter_is_not_left_alone(
+    municipality, reporter, actor, admin_client
+):
+    make_user(municipality, User.Role.REPORTER, username="kollega", actors=[actor])
+    page = admin_client.get(deactivate_url(reporter))
+    assert page.context["alone"] == []
+    assert "har då ingen aktiv nyckelperson" not in page.content.decode()
+
+
+def test_a_deactivation_posted_without_the_pages_revision_is_asked_again(reporter, admin_client):
+    response = admin_client.post(deactivate_url(reporter))
+    assert response.status_code == 200
+    reporter.refresh_from_db()
+    assert reporter.is_active
+
+
+def test_a_deactivation_confirmed_before_the_account_changed_is_asked_again(
+    municipality, reporter, admin_client
+):
+    revision = revision_of(admin_client, deactivate_url(reporter))
+    reporter.actors.add(make_actor(municipality, "Kultur- och fritidsförvaltningen"))
+
+    response = admin_client.post(deactivate_url(reporter), {"revision": revision})
+
+    assert response.status_code == 200
+    assert "Något ändrades" in response.content.decode()
+    assert "Kultur- och fritidsförvaltningen" in response.content.decode()
+    reporter.refresh_from_db()
+    assert reporter.is_active
+
+
+def test_the_page_for_an_already_deactivated_account_says_so(reporter, admin_client):
+    reporter.is_active = False
+    reporter.save()
+    response = admin_client.get(deactivate_url(reporter), follow=True)
+    assert "är redan inaktiverad" in response.content.decode()
 
 
 def test_an_administrator_cannot_deactivate_themself(administrator, admin_client):

@@ -10,7 +10,7 @@ from plans.models import PlanVersion
 from records.models import AuditEvent
 from records.services import audit_event_record
 from tests.builders import PASSWORD, make_plan, make_user
-from tests.conftest import queries_for, signed_in
+from tests.conftest import confirm, queries_for, signed_in
 
 from .conftest import in_english, page_text
 
@@ -133,7 +133,7 @@ def test_an_export_is_logged_with_the_version_even_after_it_is_deleted(coordinat
 def test_publishing_a_report_and_downloading_it_are_logged(demo, demo_coordinator):
     client = signed_in(demo_coordinator)
     round_ = FollowUpRound.objects.get(version__plan__municipality=demo)
-    published = client.post(reverse("reports:round_publish", args=[round_.pk]))
+    published = confirm(client, reverse("reports:round_publish", args=[round_.pk]))
     assert published.status_code == 302
     client.get(published["Location"].rstrip("/") + "/report.xlsx")
     client.get(reverse("reports:round_report_download", args=[round_.pk, "pdf"]))

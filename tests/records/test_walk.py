@@ -251,8 +251,8 @@ def walk_the_year(walk: Walk) -> Walk:
     assert response.status_code == 302, response.context["missing"]
     questionnaire.refresh_from_db()
     assert questionnaire.status == Questionnaire.Status.SUBMITTED
-    assert coordinator.post(reverse("followup:round_close", args=[round_.pk])).status_code == 302
-    assert coordinator.post(reverse("reports:round_publish", args=[round_.pk])).status_code == 302
+    confirm(coordinator, reverse("followup:round_close", args=[round_.pk]))
+    confirm(coordinator, reverse("reports:round_publish", args=[round_.pk]))
     assert PublishedReport.objects.filter(round=round_).exists()
 
     walk.version = PlanVersion.objects.get(pk=version.pk)

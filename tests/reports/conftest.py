@@ -17,6 +17,7 @@ from organisations.models import Actor, User
 from plans.models import Indicator, PlanVersion, Term
 from stats.models import Statistic, StatisticAssignment
 from tests.builders import make_actor, make_municipality, make_plan, make_user
+from tests.conftest import confirm
 
 STATUSES = ["done", "ongoing", "not_started", "cancelled", "done", "ongoing", "done"]
 
@@ -115,7 +116,7 @@ def published_outputs(round_: FollowUpRound) -> dict:
     coordinator = User.objects.filter(municipality=municipality, role="coordinator").first()
     coordinator = coordinator or make_user(municipality, User.Role.COORDINATOR, "samordnare-x")
     reader = make_user(municipality, User.Role.READER, username=f"läsare-{municipality.code}")
-    response = signed_in(coordinator).post(reverse("reports:round_publish", args=[round_.pk]))
+    response = confirm(signed_in(coordinator), reverse("reports:round_publish", args=[round_.pk]))
     assert response.status_code == 302, response
     report = round_.published_reports.get()
     client = signed_in(reader)
