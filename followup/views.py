@@ -36,6 +36,7 @@ from .answers import answers_read
 from .forms import (
     DeadlineForm,
     QuestionnaireForms,
+    QuestionRemoveForm,
     ReturnForm,
     RoundEditForm,
     RoundForm,
@@ -153,8 +154,13 @@ def round_questions(request: HttpRequest, pk: int) -> HttpResponse:
 def _question_remove(request: HttpRequest, round_) -> RoundQuestionForm | None:
     """Remove the posted question as it was shown. None when done (or already gone); else
     the question changed meanwhile, and the form returned shows it as it reads now."""
-    chosen = request.POST["delete"]
-    question = round_.questions.filter(pk=chosen).first() if chosen.isdigit() else None
+    chosen = QuestionRemoveForm(request.POST, round_=round_)
+    if not chosen.is_valid():  # not a number: no page of ours sends that
+        messages.error(
+            request, _("The question to remove could not be read. Reload the page and try again.")
+        )
+        return None
+    question = chosen.cleaned_data["delete"]
     if question is None:
         messages.info(request, _("The question was already removed."))
         return None

@@ -6,6 +6,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from handlingskraft import numbers
+from handlingskraft.choices import ModelMultipleChoiceField
 from handlingskraft.revisions import RevisionMixin
 from organisations.models import Actor
 
@@ -14,7 +15,7 @@ from .queries import terms_for
 from .services import next_code
 
 
-class TermChoiceField(forms.ModelMultipleChoiceField):
+class TermChoiceField(ModelMultipleChoiceField):
     widget = forms.CheckboxSelectMultiple
 
     def label_from_instance(self, obj):
@@ -91,6 +92,18 @@ class CopyForm(forms.Form):
     label = forms.CharField(
         label=_("Label of the new version"), max_length=60, help_text=_("E.g. 2.0 or 2027–2030.")
     )
+
+
+class MoveForm(forms.Form):
+    """A move button (plans/move_buttons.html): one step up or down among the siblings."""
+
+    direction = forms.ChoiceField(choices=[("up", _("Move up")), ("down", _("Move down"))])
+    # No page of ours sends another direction.
+    refused = _("Nothing was moved: use the buttons “Move up” and “Move down”.")
+
+    @property
+    def offset(self) -> int:
+        return -1 if self.cleaned_data["direction"] == "up" else 1
 
 
 class PlanItemForm(RevisionMixin, forms.ModelForm):
@@ -179,6 +192,7 @@ class IndicatorForm(PlanItemForm):
             "reported_by",
         ]
         widgets = {"reported_by": forms.CheckboxSelectMultiple}
+        field_classes = {"reported_by": ModelMultipleChoiceField}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -193,7 +207,7 @@ class ActivityForm(PlanItemForm):
         queryset=Actor.objects.none(),
         help_text=_("The one actor that answers for the activity."),
     )
-    co_actors = forms.ModelMultipleChoiceField(
+    co_actors = ModelMultipleChoiceField(
         label=_("Co-responsible actors"),
         queryset=Actor.objects.none(),
         required=False,

@@ -23,6 +23,7 @@ from .forms import (
     CopyForm,
     GoalForm,
     IndicatorForm,
+    MoveForm,
     PlanCreateForm,
     TermForm,
     VersionForm,
@@ -397,7 +398,11 @@ def _item_move(request: HttpRequest, model, pk: int) -> HttpResponse:
     item, version = _item(request, model, pk)
     if locked := _refuse_if_locked(request, version):
         return locked
-    services.item_move(item=item, offset=-1 if request.POST.get("direction") == "up" else 1)
+    form = MoveForm(request.POST)
+    if form.is_valid():
+        services.item_move(item=item, offset=form.offset)
+    else:
+        messages.error(request, MoveForm.refused)
     return _back_to(item)
 
 
