@@ -70,7 +70,9 @@ def round_create(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("Only an adopted plan can be followed up."))
         return redirect("followup:version_rounds", pk=version.pk)
     form = RoundForm(
-        request.POST or None, version=version, initial={"year": timezone.localdate().year - 1}
+        request.POST if request.method == "POST" else None,
+        version=version,
+        initial={"year": timezone.localdate().year - 1},
     )
     if request.method == "POST" and form.is_valid():
         round_ = services.round_open(version=version, **form.cleaned_data)

@@ -190,7 +190,7 @@ def version_coverage(request: HttpRequest, pk: int) -> HttpResponse:
 
 @coordinator_required
 def plan_create(request: HttpRequest) -> HttpResponse:
-    form = PlanCreateForm(request.POST or None)
+    form = PlanCreateForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         version = services.plan_create(municipality=request.user.municipality, **form.cleaned_data)
         messages.success(request, _("The plan was created. Start by adding goals."))
@@ -252,7 +252,7 @@ def version_adopt(request: HttpRequest, pk: int) -> HttpResponse:
 @coordinator_required
 def version_copy(request: HttpRequest, pk: int) -> HttpResponse:
     version = queries.version_for(request.user, pk)
-    form = CopyForm(request.POST or None)
+    form = CopyForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         new = services.plan_version_copy(version=version, label=form.cleaned_data["label"])
         messages.success(
@@ -491,7 +491,9 @@ def term_list(request: HttpRequest) -> HttpResponse:
 
 @coordinator_required
 def term_create(request: HttpRequest) -> HttpResponse:
-    form = TermForm(request.POST or None, municipality=request.user.municipality)
+    form = TermForm(
+        request.POST if request.method == "POST" else None, municipality=request.user.municipality
+    )
     if request.method == "POST" and form.is_valid():
         term = form.save()
         messages.success(request, _("“%(term)s” was added.") % {"term": term.label})

@@ -368,3 +368,15 @@ def test_a_move_in_no_known_direction_moves_nothing_and_says_so(
     )
     assert list(version.goals.order_by("position")) == [first, second]
     assert "Ingenting flyttades" in response.content.decode()
+
+
+@pytest.mark.parametrize("page", ["plans:plan_create", "plans:version_copy", "plans:term_create"])
+def test_a_form_sent_empty_says_what_is_missing(municipality, coordinator_client, page):
+    version = make_plan(municipality)
+    url = reverse(page, args=[version.pk] if page == "plans:version_copy" else [])
+    before = PlanVersion.objects.count()
+    response = coordinator_client.post(url, {})
+    assert response.status_code == 200
+    assert response.context["form"].errors
+    assert "Detta fält måste fyllas i." in response.content.decode()
+    assert PlanVersion.objects.count() == before
