@@ -1,4 +1,5 @@
 import re
+from collections import Counter
 
 import pytest
 from django.core.cache import cache
@@ -87,3 +88,22 @@ def main_content(response) -> str:
     html = response.content.decode()
     main = html[html.index("<main") : html.index("</main>")]
     return re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", main)
+
+
+def pytest_terminal_summary(terminalreporter):
+    """How many hostile posts the fuzz test (tests/security/test_fuzz.py) tried, for the record;
+    the numbers travel from the workers with each test's report."""
+    totals = Counter()
+    for reports in terminalreporter.stats.values():
+        for report in reports:
+            if getattr(report, "when", None) != "call":
+                continue
+            for name, value in getattr(report, "user_properties", ()):
+                if name.startswith("fuzz_"):
+                    totals[name] += value
+    if totals:
+        terminalreporter.write_line(
+            f"Fuzz test: {totals['fuzz_posts']} hostile posts to {totals['fuzz_urls']} URLs, "
+            f"{totals['fuzz_refused']} of them refused; {totals['fuzz_pages']} pages opened "
+            "with hostile query strings."
+        )
