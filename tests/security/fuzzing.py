@@ -8,6 +8,7 @@ which values are hostile, what must hold."""
 from __future__ import annotations
 
 import functools
+import json
 import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -33,7 +34,6 @@ class Route:
     name: str  # namespaced, e.g. "plans:goal_edit"
     route: str  # e.g. "/goals/<int:pk>/edit/"
     parameters: tuple[tuple[str, str], ...]  # (name, converter)
-    defaults: tuple[tuple[str, object], ...] = ()  # keyword arguments the pattern gives
 
     @property
     def first_segment(self) -> str:
@@ -65,7 +65,6 @@ def routes(ignored_namespaces=("admin",)) -> list[Route]:
                         parameters=tuple(
                             (m["name"], m["converter"] or "str") for m in _PARAMETER.finditer(route)
                         ),
-                        defaults=tuple(sorted(pattern.default_args.items())),
                     )
                 )
 
@@ -233,9 +232,16 @@ def multipart(pairs: list[tuple[str, str]]) -> bytes:
     return b"".join(parts) + b"--" + BOUNDARY.encode() + b"--\r\n"
 
 
+def json_body(pairs: list[tuple[str, str]]) -> bytes:
+    """The fields as a JSON object, lone surrogates escaped as JSON allows (\\ud800): what a
+    script that posts JSON instead of a form sends. The service reads forms only."""
+    return json.dumps(dict(pairs)).encode()
+
+
 BODIES = {
     "urlencoded": ("application/x-www-form-urlencoded", urlencoded),
     "multipart": (f"multipart/form-data; boundary={BOUNDARY}", multipart),
+    "json": ("application/json", json_body),
 }
 
 
@@ -282,7 +288,7 @@ def snapshot_difference(before: dict, after: dict) -> dict[str, dict]:
 class Outcome:
     status: int
     refused: bool
-    kind: str  # for the summary: "saved", "form errors", "message", "405", …
+    kind: str  # for the summary: "form errors", "redirect, refused", "409", …
     texts: list[str]  # what the person is told: messages, form errors, the JSON's message
     fields_refused: list[str] = field(default_factory=list)  # field names the answer names
 
@@ -336,6 +342,8 @@ def outcome(response) -> Outcome:
         data = response.json()
         names = [p["name"] for p in [*data.get("errors", []), *data.get("conflicts", [])]]
         texts += [p["message"] for p in data.get("errors", []) if p.get("message")]
+        # A conflict is worded by the page's script ("… saved: …"), from the field and values.
+        texts += [f"{p['item']} – {p['label']}: {p['theirs']}" for p in data.get("conflicts", [])]
         texts += [data["message"]] if data.get("message") else []
         if "state" not in data:
             return Outcome(status, False, "answer (JSON)", texts)  # not a save: the clock
