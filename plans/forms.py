@@ -6,8 +6,8 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from handlingskraft import numbers
-from handlingskraft.privacy import validate_no_personal_number
 from handlingskraft.choices import ModelMultipleChoiceField
+from handlingskraft.privacy import validate_no_personal_number
 from handlingskraft.revisions import RevisionMixin
 from organisations.models import Actor
 
