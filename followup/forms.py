@@ -329,6 +329,20 @@ class RoundQuestionForm(RevisionMixin, forms.ModelForm):
         fields = ["text", "kind", "choices", "required"]
 
 
+class QuestionRemoveForm(forms.Form):
+    """Which question of the round a removal button names: a question of another round, or
+    one already removed, is None."""
+
+    delete = forms.IntegerField(min_value=1)
+
+    def __init__(self, *args, round_: FollowUpRound, **kwargs):
+        self.round = round_
+        super().__init__(*args, **kwargs)
+
+    def clean_delete(self) -> RoundQuestion | None:
+        return self.round.questions.filter(pk=self.cleaned_data["delete"]).first()
+
+
 class ReturnForm(forms.Form):
     comment = forms.CharField(
         label=_("What should the reporter complete or change?"),

@@ -37,6 +37,7 @@ from .answers import answers_read
 from .forms import (
     DeadlineForm,
     QuestionnaireForms,
+    QuestionRemoveForm,
     ReopenForm,
     ReturnForm,
     RoundEditForm,
@@ -72,7 +73,9 @@ def round_create(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("Only an adopted plan can be followed up."))
         return redirect("followup:version_rounds", pk=version.pk)
     form = RoundForm(
-        request.POST or None, version=version, initial={"year": timezone.localdate().year - 1}
+        request.POST if request.method == "POST" else None,
+        version=version,
+        initial={"year": timezone.localdate().year - 1},
     )
     if request.method == "POST" and form.is_valid():
         round_ = services.round_open(version=version, **form.cleaned_data)
@@ -263,8 +266,13 @@ def _question_remove(request: HttpRequest, round_) -> RoundQuestionForm | None:
     """Remove the posted question as it was shown. None when done (or already gone); else
     the question changed meanwhile, and the form returned shows it as it reads now, or it has
     answers (`answer_count`) and the page asks first whether they should go with it."""
-    chosen = request.POST["delete"]
-    question = round_.questions.filter(pk=chosen).first() if chosen.isdigit() else None
+    chosen = QuestionRemoveForm(request.POST, round_=round_)
+    if not chosen.is_valid():  # not a number: no page of ours sends that
+        messages.error(
+            request, _("The question to remove could not be read. Reload the page and try again.")
+        )
+        return None
+    question = chosen.cleaned_data["delete"]
     if question is None:
         messages.info(request, _("The question was already removed."))
         return None

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from handlingskraft.choices import ModelMultipleChoiceField
 from handlingskraft.revisions import RevisionMixin
 
 from .models import Actor, User
@@ -59,6 +60,7 @@ class UserForm(RevisionMixin, forms.ModelForm):
         model = User
         fields = ["first_name", "last_name", "username", "email", "role", "actors"]
         widgets = {"role": forms.RadioSelect, "actors": forms.CheckboxSelectMultiple}
+        field_classes = {"actors": ModelMultipleChoiceField}
         help_texts = {
             "username": _("What the person types to sign in, e.g. anna.andersson."),
             "email": _(

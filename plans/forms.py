@@ -6,6 +6,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from handlingskraft import numbers
+from handlingskraft.choices import ModelMultipleChoiceField
 from handlingskraft.privacy import validate_no_personal_number
 from handlingskraft.revisions import RevisionMixin
 from organisations.models import Actor
@@ -15,7 +16,7 @@ from .queries import terms_for
 from .services import next_code
 
 
-class TermChoiceField(forms.ModelMultipleChoiceField):
+class TermChoiceField(ModelMultipleChoiceField):
     widget = forms.CheckboxSelectMultiple
 
     def label_from_instance(self, obj):
@@ -129,6 +130,18 @@ class CopyForm(forms.Form):
     )
 
 
+class MoveForm(forms.Form):
+    """A move button (plans/move_buttons.html): one step up or down among the siblings."""
+
+    direction = forms.ChoiceField(choices=[("up", _("Move up")), ("down", _("Move down"))])
+    # No page of ours sends another direction.
+    refused = _("Nothing was moved: use the buttons “Move up” and “Move down”.")
+
+    @property
+    def offset(self) -> int:
+        return -1 if self.cleaned_data["direction"] == "up" else 1
+
+
 class PlanItemForm(RevisionMixin, forms.ModelForm):
     """Shared by goals, indicators and activities: they live in one version and are numbered
     within it; a blank number gets the next free one."""
@@ -215,6 +228,7 @@ class IndicatorForm(PlanItemForm):
             "reported_by",
         ]
         widgets = {"reported_by": forms.CheckboxSelectMultiple}
+        field_classes = {"reported_by": ModelMultipleChoiceField}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -229,7 +243,7 @@ class ActivityForm(PlanItemForm):
         queryset=Actor.objects.none(),
         help_text=_("The one actor that answers for the activity."),
     )
-    co_actors = forms.ModelMultipleChoiceField(
+    co_actors = ModelMultipleChoiceField(
         label=_("Co-responsible actors"),
         queryset=Actor.objects.none(),
         required=False,

@@ -24,6 +24,7 @@ from .forms import (
     DecisionCorrectionForm,
     GoalForm,
     IndicatorForm,
+    MoveForm,
     PlanCreateForm,
     TermForm,
     VersionForm,
@@ -192,7 +193,7 @@ def version_coverage(request: HttpRequest, pk: int) -> HttpResponse:
 
 @coordinator_required
 def plan_create(request: HttpRequest) -> HttpResponse:
-    form = PlanCreateForm(request.POST or None)
+    form = PlanCreateForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         version = services.plan_create(municipality=request.user.municipality, **form.cleaned_data)
         messages.success(request, _("The plan was created. Start by adding goals."))
@@ -292,7 +293,7 @@ def version_decision_correct(request: HttpRequest, pk: int) -> HttpResponse:
 @coordinator_required
 def version_copy(request: HttpRequest, pk: int) -> HttpResponse:
     version = queries.version_for(request.user, pk)
-    form = CopyForm(request.POST or None)
+    form = CopyForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         new = services.plan_version_copy(version=version, label=form.cleaned_data["label"])
         messages.success(
@@ -438,7 +439,11 @@ def _item_move(request: HttpRequest, model, pk: int) -> HttpResponse:
     item, version = _item(request, model, pk)
     if locked := _refuse_if_locked(request, version):
         return locked
-    services.item_move(item=item, offset=-1 if request.POST.get("direction") == "up" else 1)
+    form = MoveForm(request.POST)
+    if form.is_valid():
+        services.item_move(item=item, offset=form.offset)
+    else:
+        messages.error(request, MoveForm.refused)
     return _back_to(item)
 
 
@@ -527,7 +532,9 @@ def term_list(request: HttpRequest) -> HttpResponse:
 
 @coordinator_required
 def term_create(request: HttpRequest) -> HttpResponse:
-    form = TermForm(request.POST or None, municipality=request.user.municipality)
+    form = TermForm(
+        request.POST if request.method == "POST" else None, municipality=request.user.municipality
+    )
     if request.method == "POST" and form.is_valid():
         term = form.save()
         messages.success(request, _("“%(term)s” was added.") % {"term": term.label})

@@ -28,6 +28,7 @@ from organisations.permissions import (
     coordinator_required,
     member_required,
 )
+from plans.forms import MoveForm
 from plans.queries import page_cache, version_for
 from records.models import AuditEvent
 from records.services import audit_event_record
@@ -363,8 +364,11 @@ def text_section_move(request: HttpRequest, pk: int) -> HttpResponse:
     version, refused = _editable_version(request, section.version_id)
     if refused:
         return refused
-    offset = -1 if request.POST.get("direction") == "up" else 1
-    services.text_section_move(section=section, offset=offset)
+    form = MoveForm(request.POST)
+    if form.is_valid():
+        services.text_section_move(section=section, offset=form.offset)
+    else:
+        messages.error(request, MoveForm.refused)
     return redirect("reports:version_documents", pk=version.pk)
 
 

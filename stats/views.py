@@ -38,7 +38,9 @@ def statistic_list(request: HttpRequest) -> HttpResponse:
 
 @coordinator_required
 def statistic_create(request: HttpRequest) -> HttpResponse:
-    form = StatisticForm(request.POST or None, municipality=request.user.municipality)
+    form = StatisticForm(
+        request.POST if request.method == "POST" else None, municipality=request.user.municipality
+    )
     if request.method == "POST" and form.is_valid():
         statistic = services.statistic_create(
             municipality=request.user.municipality, **form.cleaned_data
@@ -52,7 +54,9 @@ def statistic_create(request: HttpRequest) -> HttpResponse:
 def statistic_edit(request: HttpRequest, pk: int) -> HttpResponse:
     statistic = queries.own_statistic_for(request.user, pk)
     form = StatisticForm(
-        request.POST or None, instance=statistic, municipality=request.user.municipality
+        request.POST if request.method == "POST" else None,
+        instance=statistic,
+        municipality=request.user.municipality,
     )
     if request.method == "POST" and form.is_valid():
         form.save()

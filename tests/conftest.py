@@ -1,4 +1,5 @@
 import re
+from collections import Counter
 
 import pytest
 from django.core.cache import cache
@@ -96,3 +97,22 @@ def confirm(client: Client, url: str, data: dict | None = None):
     drawn = {name: form[name].value() for name in form.fields}
     drawn = {name: value for name, value in drawn.items() if value is not None}
     return client.post(url, {**drawn, **(data or {})})
+
+
+def pytest_terminal_summary(terminalreporter):
+    """How many hostile posts the fuzz test (tests/security/test_fuzz.py) tried, for the record;
+    the numbers travel from the workers with each test's report."""
+    totals = Counter()
+    for reports in terminalreporter.stats.values():
+        for report in reports:
+            if getattr(report, "when", None) != "call":
+                continue
+            for name, value in getattr(report, "user_properties", ()):
+                if name.startswith("fuzz_"):
+                    totals[name] += value
+    if totals:
+        terminalreporter.write_line(
+            f"Fuzz test: {totals['fuzz_posts']} hostile posts to {totals['fuzz_urls']} URLs, "
+            f"{totals['fuzz_refused']} of them refused; {totals['fuzz_pages']} pages opened "
+            "with hostile query strings."
+        )

@@ -37,12 +37,6 @@ DESKTOP = {"width": 1280, "height": 900}
 NARROW = {"width": 320, "height": 800}  # WCAG 1.4.10: 1280 px at 400 % zoom
 
 
-def pytest_configure(config):
-    config.addinivalue_line(
-        "markers", "e2e: drives a real browser (chromium) against a live server"
-    )
-
-
 @pytest.fixture(scope="session")
 def browser():
     if not CHROMIUM.exists():

@@ -219,6 +219,25 @@ def test_removing_a_question_someone_already_removed_says_so(question, round_, a
     assert client.post(url, {"delete": "abc"}).status_code == 302  # never an error page
 
 
+@pytest.mark.parametrize(
+    "chosen, told",
+    [
+        ("²", "Frågan som skulle tas bort gick inte att läsa."),
+        ("-1", "Frågan som skulle tas bort gick inte att läsa."),
+        ("", "Frågan som skulle tas bort gick inte att läsa."),
+        ("9" * 30, "Frågan var redan borttagen."),
+    ],
+)
+def test_removing_a_question_named_by_no_question_number_removes_nothing(
+    question, round_, anna, chosen, told
+):
+    url = reverse("followup:round_questions", args=[round_.pk])
+    response = signed_in(anna).post(url, {"delete": chosen}, follow=True)
+    assert response.status_code == 200
+    assert told in response.content.decode()
+    assert RoundQuestion.objects.filter(pk=question.pk).exists()
+
+
 # One actor's deadline ------------------------------------------------------------------------
 
 

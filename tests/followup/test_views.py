@@ -438,3 +438,12 @@ def test_a_field_sent_unchanged_from_an_older_page_comes_back_as_it_is_stored(
     ).json()
     assert answer["state"] == "saved" and answer["written"] == 0
     assert answer["updates"][name]["values"] == ["Kollegans."]
+
+
+def test_a_round_sent_empty_says_what_is_missing_and_opens_nothing(version, coordinator):
+    response = signed_in(coordinator).post(
+        reverse("followup:round_create", args=[version.pk]), {}
+    )
+    assert response.status_code == 200
+    assert "Detta fält måste fyllas i." in response.content.decode()
+    assert not version.rounds.exists()

@@ -5,7 +5,7 @@ from organisations.models import Actor, User
 from plans.models import Activity, Goal, Indicator, PlanVersion, Responsibility
 from tests.builders import make_actor, make_plan, make_user, term
 from tests.conftest import queries_for, signed_in
-from tests.plans.two_people import revision_of
+from tests.plans.two_people import form_values, revision_of
 
 LIST_PAGES = [
     "plans:version_overview",
@@ -347,3 +347,43 @@ def test_every_page_of_a_draft_says_it_is_a_draft(page, municipality, coordinato
     draft = make_plan(municipality)
     html = coordinator_client.get(reverse(page, args=[draft.pk])).content.decode()
     assert '<span class="badge badge-draft">Utkast</span>' in html
+
+
+def test_an_activity_saved_with_an_id_no_row_can_have_is_refused_and_unchanged(
+    municipality, coordinator_client
+):
+    activity = Activity.objects.get(version=make_plan(municipality))
+    url = reverse("plans:activity_edit", args=[activity.pk])
+    data = form_values(coordinator_client.get(url))
+    response = coordinator_client.post(
+        url, data | {"title": "Nytt namn", "co_actors": [str(2**63)]}
+    )
+    assert response.status_code == 200
+    assert "co_actors" in response.context["form"].errors
+    activity.refresh_from_db()
+    assert activity.title == "Aktivitet 1.1"
+
+
+@pytest.mark.parametrize("direction", ["sideways", "", "UP", "up\x00"])
+def test_a_move_in_no_known_direction_moves_nothing_and_says_so(
+    municipality, coordinator_client, direction
+):
+    version = make_plan(municipality, goals=2)
+    first, second = version.goals.order_by("position")
+    response = coordinator_client.post(
+        reverse("plans:goal_move", args=[first.pk]), {"direction": direction}, follow=True
+    )
+    assert list(version.goals.order_by("position")) == [first, second]
+    assert "Ingenting flyttades" in response.content.decode()
+
+
+@pytest.mark.parametrize("page", ["plans:plan_create", "plans:version_copy", "plans:term_create"])
+def test_a_form_sent_empty_says_what_is_missing(municipality, coordinator_client, page):
+    version = make_plan(municipality)
+    url = reverse(page, args=[version.pk] if page == "plans:version_copy" else [])
+    before = PlanVersion.objects.count()
+    response = coordinator_client.post(url, {})
+    assert response.status_code == 200
+    assert response.context["form"].errors
+    assert "Detta fält måste fyllas i." in response.content.decode()
+    assert PlanVersion.objects.count() == before

@@ -11,7 +11,7 @@ from organisations.models import User
 from plans.models import PlanVersion
 from plans.services import plan_version_copy
 from reports.models import PlanTextSection
-from reports.services import report_publish
+from reports.services import report_publish, text_section_save
 from tests.builders import make_actor, make_plan, make_user
 from tests.conftest import confirm, queries_for
 from tests.plans.two_people import revision_of
@@ -208,6 +208,18 @@ def test_the_coordinator_writes_the_introductory_texts_of_a_draft(draft, coordin
     delete = reverse("reports:text_section_delete", args=[background.pk])
     client.post(delete, {"revision": revision_of(client, delete)})
     assert not PlanTextSection.objects.filter(pk=background.pk).exists()
+
+
+def test_a_text_moved_in_no_known_direction_stays_and_says_so(draft, coordinator):
+    client = signed_in(coordinator)
+    first = text_section_save(version=draft, title="Bakgrund", body="")
+    second = text_section_save(version=draft, title="Syfte", body="")
+    response = client.post(
+        reverse("reports:text_section_move", args=[second.pk]), {"direction": "-1"}, follow=True
+    )
+    order = list(PlanTextSection.objects.filter(version=draft).order_by("position"))
+    assert order == [first, second]
+    assert "Ingenting flyttades" in response.content.decode()
 
 
 def test_the_usual_headings_can_start_a_drafts_texts(draft, coordinator):

@@ -365,3 +365,11 @@ def test_assignments_page_makes_the_same_number_of_queries_at_two_sizes(role, mu
     response = client.get(large_url)
     assert sum(len(row.actors) for row in response.context["rows"]) == 6 * 3
     assert (response.context["form"] is not None) == (role == User.Role.COORDINATOR)
+
+
+def test_a_statistic_sent_empty_says_what_is_missing(municipality, coordinator_client):
+    before = Statistic.objects.count()
+    response = coordinator_client.post(reverse("stats:statistic_create"), {})
+    assert response.status_code == 200
+    assert "Detta fält måste fyllas i." in response.content.decode()
+    assert Statistic.objects.count() == before
