@@ -65,7 +65,8 @@ class Refused(Exception):
 
 # Control characters (tab, line feed and carriage return are text) and lone surrogates, which
 # no database or workbook can store; PostgreSQL refuses NUL in text.
-_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+CONTROL_CHARACTERS = "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff"  # a character class
+_FORBIDDEN = re.compile(f"[{CONTROL_CHARACTERS}]")
 
 
 def text_problem(text: str, limits: Limits) -> str | None:

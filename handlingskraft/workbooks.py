@@ -15,9 +15,12 @@ from django.utils.functional import Promise
 from openpyxl.cell.cell import Cell
 from openpyxl.worksheet.worksheet import Worksheet
 
-# C0 and C1 controls except tab, line feed and carriage return; DEL; lone surrogates; and the
-# two non-characters XML does not allow.
-_NOT_IN_A_CELL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+from .limits import CONTROL_CHARACTERS
+
+# What no file from outside may hold either (limits.CONTROL_CHARACTERS: C0 and C1 controls but
+# tab, line feed and carriage return; DEL; lone surrogates), and the two non-characters XML
+# does not allow.
+_NOT_IN_A_CELL = re.compile(f"[{CONTROL_CHARACTERS}\ufffe\uffff]")
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # A sheet name: at most 31 characters, none of []:*?/\ (Excel's rules).
 _NOT_IN_A_SHEET_NAME = re.compile(r"[\[\]:*?/\\]")
@@ -36,17 +39,16 @@ def put(sheet: Worksheet, row: int, column: int, value: Value) -> Cell:
     booleans as they are."""
     if isinstance(value, Promise):
         value = str(value)
+    cell = sheet.cell(row=row, column=column)
     if isinstance(value, str):
         text = clean_text(value)
-        # Assigning the text first would make openpyxl take "=…" for a formula.
-        cell = sheet.cell(row=row, column=column)
+        # openpyxl takes text starting with "=" for a formula unless told the cell is text.
         cell.value = text
         cell.data_type = "s"
         if text.startswith(FORMULA_STARTS):
             cell.quotePrefix = True
-        return cell
-    cell = sheet.cell(row=row, column=column)
-    cell.value = value
+    else:
+        cell.value = value
     return cell
 
 
